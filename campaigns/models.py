@@ -1,0 +1,1 @@
+"""Campaigns, budgets, the collaboration pipeline, outreach, offers (issue #4)."""

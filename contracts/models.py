@@ -1,0 +1,1 @@
+"""Contract templates, contracts, signatures and their evidence (issue #5)."""

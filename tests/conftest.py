@@ -1,0 +1,62 @@
+"""Shared fixtures. Every test that needs tenants gets two: A (whose data must never
+leak) and B (the outsider), each with people in every role."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+
+import pytest
+from django.test import Client
+
+from kolhub import services
+from kolhub.models import Membership, Organization, Role, User
+from kolhub.tenancy.context import tenant_context
+from tests.kolhub.factories import UserFactory
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright + ORM in one thread
+
+
+@dataclass
+class Tenant:
+    organization: Organization
+    owner: User
+    admin: User
+    member: User
+    viewer: User
+    memberships: dict[str, Membership] = field(default_factory=dict)
+
+    def client(self, role: str = Role.OWNER) -> Client:
+        client = Client()
+        client.force_login(getattr(self, role))
+        return client
+
+    def context(self):
+        return tenant_context(self.organization)
+
+
+def make_tenant(name: str, slug: str) -> Tenant:
+    people = {
+        role: UserFactory(email=f"{role}@{slug}.test", first_name=f"{name.split()[0]}{role}")
+        for role in Role.values
+    }
+    org = services.organization_create(name=name, owner=people[Role.OWNER], slug=slug)
+    tenant = Tenant(organization=org, **people)
+    with tenant_context(org):
+        tenant.memberships[Role.OWNER] = Membership.objects.get(user=people[Role.OWNER])
+        for role in (Role.ADMIN, Role.MEMBER, Role.VIEWER):
+            tenant.memberships[role] = Membership.objects.create(
+                organization=org, user=people[role], role=role
+            )
+    return tenant
+
+
+@pytest.fixture
+def tenant_a(db) -> Tenant:
+    # Distinctive strings, so "not a byte of A's data" can be searched for in responses.
+    return make_tenant("Zebracorn Alpha Labs", "zebracorn-alpha")
+
+
+@pytest.fixture
+def tenant_b(db) -> Tenant:
+    return make_tenant("Quokka Beta Foods", "quokka-beta")

@@ -1,0 +1,1 @@
+"""Links, promo codes, landing pages, conversions and attribution (issue #6)."""
