@@ -11,6 +11,7 @@ class CampaignsIndexView(OrganizationMixin, TemplateView):
         "section": "campaigns",
         "section_title": "Campaigns",
         "section_description": (
-            "Goals and KPI targets, budgets, the collaboration pipeline from shortlist to paid, outreach, offers, briefs, shipping and content review."
+            "Goals and KPI targets, budgets, the collaboration pipeline from shortlist to "
+            "paid, outreach, offers, briefs, shipping and content review."
         ),
     }

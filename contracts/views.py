@@ -11,6 +11,7 @@ class ContractsIndexView(OrganizationMixin, TemplateView):
         "section": "contracts",
         "section_title": "Contracts",
         "section_description": (
-            "Templates, terms as data, e-signatures with evidence, sealed PDFs and public verification."
+            "Templates, terms as data, e-signatures with evidence, sealed PDFs and public "
+            "verification."
         ),
     }

@@ -11,6 +11,8 @@ class CreatorsIndexView(OrganizationMixin, TemplateView):
         "section": "creators",
         "section_title": "Creators",
         "section_description": (
-            "Your roster of KOLs, influencers, ambassadors and UGC creators: discovery search by credentials, audience and engagement, vetting scorecards, fit scores and shortlists."
+            "Your roster of KOLs, influencers, ambassadors and UGC creators: discovery search"
+            " by credentials, audience and engagement, vetting scorecards, fit scores and "
+            "shortlists."
         ),
     }

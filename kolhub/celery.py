@@ -4,12 +4,8 @@ is here, in code."""
 
 from __future__ import annotations
 
-import os
-
 from celery import Celery
 from celery.contrib.django.task import DjangoTask
-
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kolhub.settings.dev")
 
 
 class TenantTask(DjangoTask):

@@ -6,7 +6,8 @@ from kolhub.models import Role
 def navigation(request) -> dict:
     """The organization switcher and the current role, for the base layout."""
     user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated:
+    # An API-key principal (on the API docs page) is authenticated but is not a person.
+    if user is None or not user.is_authenticated or user.pk is None:
         return {}
     organization = getattr(request, "organization", None)
     memberships = getattr(request, "user_memberships", None)

@@ -269,6 +269,7 @@ def stop_children(procs: dict[str, subprocess.Popen]) -> None:
 def exec_command(command: list[str]) -> int:
     ensure_system_libraries()
     with services() as env:
+        env.setdefault("DJANGO_SETTINGS_MODULE", "kolhub.settings.dev")
         # Ctrl-C reaches the child through the terminal; we only wait for it and clean up.
         previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
         try:

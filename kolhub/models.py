@@ -97,6 +97,21 @@ class _TenantManagerBase(models.Manager):
         return self.get_queryset().filter(organization=organization)
 
 
+_ScopedManager = type(ScopedManager(_manager_class=_TenantManagerBase, organization="organization"))
+
+
+class TenantManager(_ScopedManager):
+    """django-scopes' manager, failing closed outside a scope.
+
+    One change: outside a scope, `.all()` returns the disabled queryset instead of raising
+    at once. It still raises on every evaluation, filter, count or update; what it allows
+    is building a query object, which django-filter does while generating the API schema.
+    """
+
+    def all(self):
+        return self.get_queryset()
+
+
 class TenantModel(models.Model):
     """Base of every tenant-owned table.
 
@@ -110,7 +125,7 @@ class TenantModel(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = ScopedManager(_manager_class=_TenantManagerBase, organization="organization")
+    objects = TenantManager()
 
     class Meta:
         abstract = True

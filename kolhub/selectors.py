@@ -29,11 +29,7 @@ def membership_list_for_user(user: AbstractBaseUser) -> list[Membership]:
 
 
 def membership_list(*, organization: Organization) -> QuerySet[Membership]:
-    return (
-        Membership.objects.for_org(organization)
-        .select_related("user")
-        .order_by("user__email")
-    )
+    return Membership.objects.for_org(organization).select_related("user").order_by("user__email")
 
 
 def membership_get(*, organization: Organization, membership_id: int) -> Membership:

@@ -137,9 +137,7 @@ def invitation_send_email(*, organization: Organization, invitation_id: int, tok
     )
     message.attach_alternative(render_to_string("emails/invitation.html", context), "text/html")
     message.send()
-    Invitation.objects.for_org(organization).filter(pk=invitation.pk).update(
-        sent_at=timezone.now()
-    )
+    Invitation.objects.for_org(organization).filter(pk=invitation.pk).update(sent_at=timezone.now())
 
 
 class InvitationError(Exception):
@@ -207,7 +205,9 @@ def membership_change_role(
     # Lock the owners so two concurrent demotions cannot leave the organization ownerless.
     list(Membership.objects.for_org(organization).filter(role=Role.OWNER).select_for_update())
     if membership.role == Role.OWNER and role != Role.OWNER and _owner_count(organization) == 1:
-        raise ValidationError("An organization always keeps an owner: make someone else owner first.")
+        raise ValidationError(
+            "An organization always keeps an owner: make someone else owner first."
+        )
     membership.role = role
     membership.save(update_fields=["role", "updated_at"])
     return membership
@@ -223,7 +223,9 @@ def membership_remove(*, organization: Organization, actor: Membership, membersh
             raise PermissionDenied("Only an owner can remove another owner.")
     list(Membership.objects.for_org(organization).filter(role=Role.OWNER).select_for_update())
     if membership.role == Role.OWNER and _owner_count(organization) == 1:
-        raise ValidationError("An organization always keeps an owner: make someone else owner first.")
+        raise ValidationError(
+            "An organization always keeps an owner: make someone else owner first."
+        )
     membership.delete()
 
 

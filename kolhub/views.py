@@ -121,7 +121,11 @@ class SettingsView(OrganizationMixin, FormView):
 
     def get_initial(self):
         org = self.organization
-        return {"name": org.name, "default_currency": org.default_currency, "timezone": org.timezone}
+        return {
+            "name": org.name,
+            "default_currency": org.default_currency,
+            "timezone": org.timezone,
+        }
 
     def form_valid(self, form):
         try:
@@ -216,9 +220,11 @@ class MemberRemoveView(_MembersActionView):
         return f"You left {self.organization.name}." if leaving else "Member removed."
 
     def get_success_url(self) -> str:
-        if not selectors.membership_list(organization=self.organization).filter(
-            pk=self.membership.pk
-        ).exists():
+        if (
+            not selectors.membership_list(organization=self.organization)
+            .filter(pk=self.membership.pk)
+            .exists()
+        ):
             return reverse("home")
         return super().get_success_url()
 

@@ -3,7 +3,6 @@ leak) and B (the outsider), each with people in every role."""
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 
 import pytest
@@ -13,8 +12,6 @@ from kolhub import services
 from kolhub.models import Membership, Organization, Role, User
 from kolhub.tenancy.context import tenant_context
 from tests.kolhub.factories import UserFactory
-
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright + ORM in one thread
 
 
 @dataclass

@@ -11,6 +11,7 @@ class TrackingIndexView(OrganizationMixin, TemplateView):
         "section": "tracking",
         "section_title": "Tracking",
         "section_description": (
-            "Tracking links, promo codes and landing pages; orders and leads attributed to each creator; KPIs by funnel stage and ROI."
+            "Tracking links, promo codes and landing pages; orders and leads attributed to "
+            "each creator; KPIs by funnel stage and ROI."
         ),
     }

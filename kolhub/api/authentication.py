@@ -3,6 +3,7 @@ organization (kolhub/tenancy/middleware.py); these classes hand that result to D
 
 from __future__ import annotations
 
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 
 from kolhub.models import ApiKey
@@ -48,5 +49,17 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
         return f'{self.keyword} realm="api"'
 
 
-class SessionAuthentication(authentication.SessionAuthentication):
-    """DRF's session authentication (with its CSRF check) for the browser."""
+class ApiKeyScheme(OpenApiAuthenticationExtension):
+    """How the OpenAPI schema describes ApiKeyAuthentication."""
+
+    target_class = ApiKeyAuthentication
+    name = "ApiKeyAuth"
+
+    def get_security_definition(self, auto_schema):
+        return {
+            "type": "apiKey",
+            "in": "header",
+            "name": "Authorization",
+            "description": "An organization API key: `Api-Key kh_<prefix>_<secret>`. "
+            "Create one under Settings → API keys.",
+        }

@@ -12,7 +12,9 @@ from rest_framework.views import exception_handler as drf_exception_handler
 def exception_handler(exc, context):
     # Services raise Django's exceptions; give them the same shape as DRF's own.
     if isinstance(exc, DjangoValidationError):
-        errors = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        errors = (
+            exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        )
         exc = exceptions.ValidationError(errors)
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied(str(exc) or None)

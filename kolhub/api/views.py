@@ -24,7 +24,9 @@ class OrganizationDetailApi(OrganizationApiView):
     write_role = Role.ADMIN
 
     def get(self, request, org_slug: str):
-        return Response(OrganizationSerializer(self.organization, context={"request": request}).data)
+        return Response(
+            OrganizationSerializer(self.organization, context={"request": request}).data
+        )
 
     @extend_schema(request=OrganizationUpdateSerializer, responses=OrganizationSerializer)
     def patch(self, request, org_slug: str):
@@ -42,7 +44,9 @@ class OrganizationDetailApi(OrganizationApiView):
             default_currency=serializer.validated_data["default_currency"],
             timezone_name=serializer.validated_data["timezone"],
         )
-        return Response(OrganizationSerializer(self.organization, context={"request": request}).data)
+        return Response(
+            OrganizationSerializer(self.organization, context={"request": request}).data
+        )
 
 
 class MemberApi(mixins.ListModelMixin, mixins.RetrieveModelMixin, OrganizationViewSet):

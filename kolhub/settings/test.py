@@ -1,6 +1,8 @@
 """pytest: the same real PostgreSQL and Redis as dev; tasks run eagerly unless a test
 starts a real worker (tests/kolhub/test_worker.py does)."""
 
+import os
+
 from .base import *  # noqa: F403
 from .base import env
 
@@ -21,3 +23,5 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# A queue of this run's own, so a dev worker on the same Redis never takes test tasks.
+CELERY_TASK_DEFAULT_QUEUE = env("CELERY_TASK_DEFAULT_QUEUE", default=f"kolhub-test-{os.getpid()}")

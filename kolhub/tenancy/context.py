@@ -50,8 +50,9 @@ def tenant_context(organization: Organization) -> Iterator[Organization]:
                 yield organization
         finally:
             _current.reset(token)
-        # Only reached without an exception; on one, the rollback undoes the settings.
-        if nested:
+        # Only reached without an exception; on one, or when the block is marked for
+        # rollback, rolling back the savepoint undoes the settings by itself.
+        if nested and not connection.needs_rollback:
             with connection.cursor() as cursor:
                 cursor.execute(
                     "SELECT set_config('role', %s, true), set_config('app.current_org', %s, true)",

@@ -62,8 +62,9 @@ def apply(using: str = "default") -> list[str]:
         rid = sql.Identifier(role)
         cursor.execute(sql.SQL("GRANT USAGE ON SCHEMA public TO {}").format(rid))
         cursor.execute(
-            sql.SQL("GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {}")
-            .format(rid)
+            sql.SQL(
+                "GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {}"
+            ).format(rid)
         )
         cursor.execute(
             sql.SQL("GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {}").format(rid)
@@ -75,7 +76,9 @@ def apply(using: str = "default") -> list[str]:
             " WHERE n.nspname = current_schema() AND c.relname = ANY(%s)",
             [POLICY, tables],
         )
-        state = {name: (enabled, forced, has_policy) for name, enabled, forced, has_policy in cursor}
+        state = {
+            name: (enabled, forced, has_policy) for name, enabled, forced, has_policy in cursor
+        }
         for table in tables:
             enabled, forced, has_policy = state.get(table, (False, False, False))
             tid = sql.Identifier(table)

@@ -80,21 +80,27 @@ def test_raw_select_as_app_role_never_returns_another_tenants_rows(tenant_a, ten
 
 
 def test_app_role_cannot_write_into_another_tenant(tenant_a, tenant_b):
-    with pytest.raises(ProgrammingError, match="row-level security"), transaction.atomic():
-        with connection.cursor() as cursor:
-            _as_app_role(cursor, tenant_b.organization.pk)
-            cursor.execute(
-                "UPDATE kolhub_membership SET organization_id = %s WHERE organization_id = %s",
-                [tenant_a.organization.pk, tenant_b.organization.pk],
-            )
-    with pytest.raises(ProgrammingError, match="row-level security"), transaction.atomic():
-        with connection.cursor() as cursor:
-            _as_app_role(cursor, tenant_b.organization.pk)
-            cursor.execute(
-                "INSERT INTO kolhub_membership (organization_id, user_id, role, created_at, "
-                "updated_at) VALUES (%s, %s, 'owner', now(), now())",
-                [tenant_a.organization.pk, tenant_b.owner.pk],
-            )
+    with (
+        pytest.raises(ProgrammingError, match="row-level security"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        _as_app_role(cursor, tenant_b.organization.pk)
+        cursor.execute(
+            "UPDATE kolhub_membership SET organization_id = %s WHERE organization_id = %s",
+            [tenant_a.organization.pk, tenant_b.organization.pk],
+        )
+    with (
+        pytest.raises(ProgrammingError, match="row-level security"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        _as_app_role(cursor, tenant_b.organization.pk)
+        cursor.execute(
+            "INSERT INTO kolhub_membership (organization_id, user_id, role, created_at, "
+            "updated_at) VALUES (%s, %s, 'owner', now(), now())",
+            [tenant_a.organization.pk, tenant_b.owner.pk],
+        )
 
 
 def test_tenant_context_runs_as_the_app_role(tenant_a):

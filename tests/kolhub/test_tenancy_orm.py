@@ -72,7 +72,5 @@ def test_context_refuses_an_unsaved_or_missing_organization():
 
 def test_app_role_cannot_bypass_rls(db):
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT rolsuper, rolbypassrls FROM pg_roles WHERE rolname = 'kolhub_app'"
-        )
+        cursor.execute("SELECT rolsuper, rolbypassrls FROM pg_roles WHERE rolname = 'kolhub_app'")
         assert cursor.fetchone() == (False, False)
