@@ -27,7 +27,8 @@ def check_redis() -> dict:
 def check_worker() -> dict:
     from kolhub.celery import app
 
-    replies = app.control.ping(timeout=1.0)
+    # limit=1: return on the first reply instead of waiting out the timeout for more.
+    replies = app.control.ping(timeout=1.0, limit=1)
     workers = sorted(name for reply in replies for name in reply)
     if not workers:
         return {"ok": False, "error": "no Celery worker answered a ping within 1 s"}

@@ -16,7 +16,8 @@ CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": REDIS_URL,  # noqa: F405
-        "KEY_PREFIX": "kolhub-test",
+        # Per run, so counters (allauth's rate limits) never carry over between runs.
+        "KEY_PREFIX": f"kolhub-test-{os.getpid()}",
     }
 }
 STORAGES = {
