@@ -25,13 +25,19 @@ def check_redis() -> dict:
 
 
 def check_worker() -> dict:
+    """A live worker that consumes our task queue (a worker of another deployment on a
+    shared Redis, or one listening elsewhere, does not count)."""
+    from django.conf import settings
+
     from kolhub.celery import app
 
-    # limit=1: return on the first reply instead of waiting out the timeout for more.
-    replies = app.control.ping(timeout=1.0, limit=1)
-    workers = sorted(name for reply in replies for name in reply)
+    queue = settings.CELERY_TASK_DEFAULT_QUEUE
+    replies = app.control.inspect(timeout=0.5).active_queues() or {}
+    workers = sorted(
+        name for name, queues in replies.items() if any(q["name"] == queue for q in queues)
+    )
     if not workers:
-        return {"ok": False, "error": "no Celery worker answered a ping within 1 s"}
+        return {"ok": False, "error": f"no Celery worker on queue {queue!r} answered in 0.5 s"}
     return {"ok": True, "workers": workers}
 
 

@@ -48,6 +48,13 @@ def make_tenant(name: str, slug: str) -> Tenant:
     return tenant
 
 
+@pytest.fixture(autouse=True)
+def outbox_email(settings):
+    """Django's test set-up swaps in the locmem backend; we keep the real dev outbox so
+    tests read mail the way a person does, from /dev/outbox/ and its table."""
+    settings.EMAIL_BACKEND = "kolhub.outbox.OutboxEmailBackend"
+
+
 @pytest.fixture
 def tenant_a(db) -> Tenant:
     # Distinctive strings, so "not a byte of A's data" can be searched for in responses.

@@ -125,6 +125,10 @@ def test_totp_two_factor_can_be_turned_on_and_is_then_required(tenant_a):
     email = tenant_a.viewer.email
     response = client.post("/accounts/login/", {"login": email, "password": "pw-for-tests-1"})
     assert response.status_code == 302
+    # allauth asks for the password again before changing two-factor settings.
+    assert client.get("/accounts/2fa/totp/activate/").status_code == 302
+    response = client.post("/accounts/reauthenticate/", {"password": "pw-for-tests-1"})
+    assert response.status_code == 302
     assert client.get("/accounts/2fa/totp/activate/").status_code == 200
     secret = client.session[SECRET_SESSION_KEY]
     response = client.post("/accounts/2fa/totp/activate/", {"code": current_totp(secret)})

@@ -57,8 +57,5 @@ def test_healthz_is_503_and_names_the_missing_worker():
     assert body["ok"] is False
     assert body["checks"]["database"]["ok"] and body["checks"]["redis"]["ok"]
     assert body["checks"]["migrations"]["ok"]
-    assert body["checks"]["worker"] == {
-        "ok": False,
-        "error": "no Celery worker answered a ping within 1 s",
-        "ms": body["checks"]["worker"]["ms"],
-    }
+    assert body["checks"]["worker"]["ok"] is False
+    assert body["checks"]["worker"]["error"].startswith("no Celery worker on queue")
