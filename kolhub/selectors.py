@@ -10,11 +10,10 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from kolhub.models import ApiKey, Invitation, Membership, Organization, OutboxEmail
+from kolhub.models import API_KEY_PREFIX, ApiKey, Invitation, Membership, Organization, OutboxEmail
 from kolhub.tenancy.context import dangerously_unscoped
 
 API_KEY_SCHEME = "Api-Key"
-API_KEY_PREFIX = "kh_"
 
 
 def membership_list_for_user(user: AbstractBaseUser) -> list[Membership]:

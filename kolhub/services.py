@@ -13,9 +13,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
-from kolhub.models import ApiKey, Invitation, Membership, Organization, Role
+from kolhub.models import API_KEY_PREFIX, ApiKey, Invitation, Membership, Organization, Role
 from kolhub.selectors import (
-    API_KEY_PREFIX,
     api_key_get,
     hash_token,
     invitation_get,

@@ -22,10 +22,10 @@ pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 @pytest.fixture
 def live_worker(tmp_path):
     worker = LiveWorker(tmp_path)
-    worker.start()
     eager = app.conf.task_always_eager
     app.conf.task_always_eager = False
     try:
+        worker.start()
         yield worker
     finally:
         app.conf.task_always_eager = eager
