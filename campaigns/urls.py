@@ -1,7 +1,18 @@
 from django.urls import path
 
-from campaigns import views
+from kolhub.views import SectionIndexView
 
 urlpatterns = [
-    path("", views.CampaignsIndexView.as_view(), name="campaigns_index"),
+    path(
+        "",
+        SectionIndexView.as_view(
+            section="campaigns",
+            section_title="Campaigns",
+            section_description=(
+                "Goals and KPI targets, budgets, the collaboration pipeline from shortlist to "
+                "paid, outreach, offers, briefs, shipping and content review."
+            ),
+        ),
+        name="campaigns_index",
+    ),
 ]

@@ -1,7 +1,18 @@
 from django.urls import path
 
-from contracts import views
+from kolhub.views import SectionIndexView
 
 urlpatterns = [
-    path("", views.ContractsIndexView.as_view(), name="contracts_index"),
+    path(
+        "",
+        SectionIndexView.as_view(
+            section="contracts",
+            section_title="Contracts",
+            section_description=(
+                "Templates, terms as data, e-signatures with evidence, sealed PDFs and public "
+                "verification."
+            ),
+        ),
+        name="contracts_index",
+    ),
 ]

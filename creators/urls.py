@@ -1,7 +1,19 @@
 from django.urls import path
 
-from creators import views
+from kolhub.views import SectionIndexView
 
 urlpatterns = [
-    path("", views.CreatorsIndexView.as_view(), name="creators_index"),
+    path(
+        "",
+        SectionIndexView.as_view(
+            section="creators",
+            section_title="Creators",
+            section_description=(
+                "Your roster of KOLs, influencers, ambassadors and UGC creators: discovery search"
+                " by credentials, audience and engagement, vetting scorecards, fit scores and "
+                "shortlists."
+            ),
+        ),
+        name="creators_index",
+    ),
 ]

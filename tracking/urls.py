@@ -1,7 +1,18 @@
 from django.urls import path
 
-from tracking import views
+from kolhub.views import SectionIndexView
 
 urlpatterns = [
-    path("", views.TrackingIndexView.as_view(), name="tracking_index"),
+    path(
+        "",
+        SectionIndexView.as_view(
+            section="tracking",
+            section_title="Tracking",
+            section_description=(
+                "Tracking links, promo codes and landing pages; orders and leads attributed to "
+                "each creator; KPIs by funnel stage and ROI."
+            ),
+        ),
+        name="tracking_index",
+    ),
 ]
