@@ -57,7 +57,11 @@ def ensure_system_libraries() -> None:
     if os.geteuid() == 0 and shutil.which("apt-get"):
         log(f"installing system packages for PDF rendering: {' '.join(missing)}")
         env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
-        subprocess.run(["apt-get", "install", "-y", "-q", *missing], check=False, env=env)
+        install = ["apt-get", "install", "-y", "-q", *missing]
+        if subprocess.run(install, check=False, env=env).returncode != 0:
+            # A fresh machine may have no package lists yet.
+            subprocess.run(["apt-get", "update", "-q"], check=False, env=env)
+            subprocess.run(install, check=False, env=env)
     else:
         log(
             "PDF rendering needs system packages that are missing: "
