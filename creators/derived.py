@@ -1,0 +1,99 @@
+"""Keeps each creator's derived search fields in step with its accounts and rates.
+
+Called by every service that writes creators, accounts or rates, and by the importer for
+whole batches: one SQL statement for the aggregates and the search vector, then the
+target-independent score from creators.scoring (its only implementation)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db import connection
+
+from creators import scoring
+from creators.models import Creator
+from kolhub.models import Organization
+
+# Followers-weighted averages; platforms and handles ordered largest account first, so
+# platforms[1] is the primary platform; the audience is the primary account's.
+AGGREGATE_SQL = """
+WITH ids AS (SELECT unnest(%(ids)s::bigint[]) AS id),
+acc AS (
+  SELECT a.creator_id,
+         sum(coalesce(a.followers, 0)) AS followers,
+         sum(a.engagement_rate * a.followers) FILTER (WHERE a.engagement_rate IS NOT NULL)
+           / nullif(sum(a.followers) FILTER (WHERE a.engagement_rate IS NOT NULL), 0) AS er,
+         sum(a.credibility * a.followers) FILTER (WHERE a.credibility IS NOT NULL)
+           / nullif(sum(a.followers) FILTER (WHERE a.credibility IS NOT NULL), 0) AS cred,
+         sum(a.sponsored_ratio * a.followers) FILTER (WHERE a.sponsored_ratio IS NOT NULL)
+           / nullif(sum(a.followers) FILTER (WHERE a.sponsored_ratio IS NOT NULL), 0) AS spons,
+         array_agg(a.platform ORDER BY a.followers DESC NULLS LAST, a.id) AS platforms,
+         array_agg(a.handle ORDER BY a.followers DESC NULLS LAST, a.id) AS handles
+    FROM creators_socialaccount a JOIN ids ON ids.id = a.creator_id
+   GROUP BY a.creator_id
+),
+prim AS (
+  SELECT DISTINCT ON (a.creator_id) a.creator_id, a.audience_countries, a.audience_ages,
+         a.audience_gender, a.audience_interests
+    FROM creators_socialaccount a JOIN ids ON ids.id = a.creator_id
+   ORDER BY a.creator_id, a.followers DESC NULLS LAST, a.id
+),
+brands AS (
+  SELECT a.creator_id, array_agg(DISTINCT b ORDER BY b) AS brands
+    FROM creators_socialaccount a JOIN ids ON ids.id = a.creator_id,
+         unnest(a.brands_mentioned) AS b
+   GROUP BY a.creator_id
+),
+rates AS (
+  SELECT r.creator_id, min(r.amount) AS min_rate
+    FROM creators_ratecarditem r JOIN ids ON ids.id = r.creator_id
+   GROUP BY r.creator_id
+)
+UPDATE creators_creator c SET
+  followers = coalesce(acc.followers, 0),
+  engagement_rate = round(acc.er, 2),
+  credibility = round(acc.cred, 2),
+  sponsored_ratio = round(acc.spons, 2),
+  platforms = coalesce(acc.platforms, '{}'),
+  handles = coalesce(acc.handles, '{}'),
+  audience_countries = coalesce(prim.audience_countries, '{}'),
+  audience_ages = coalesce(prim.audience_ages, '{}'),
+  audience_gender = coalesce(prim.audience_gender, '{}'),
+  audience_interests = coalesce(prim.audience_interests, '{}'),
+  brands_mentioned = coalesce(brands.brands, '{}'),
+  min_rate = rates.min_rate,
+  search_vector =
+    setweight(to_tsvector('english',
+                          c.name || ' ' || array_to_string(coalesce(acc.handles, '{}'), ' ')), 'A')
+    || setweight(to_tsvector('english', c.credentials || ' ' || c.profession || ' '
+                 || array_to_string(c.niches, ' ')), 'B')
+    || setweight(to_tsvector('english', c.bio), 'C')
+FROM ids
+LEFT JOIN acc ON acc.creator_id = ids.id
+LEFT JOIN prim ON prim.creator_id = ids.id
+LEFT JOIN brands ON brands.creator_id = ids.id
+LEFT JOIN rates ON rates.creator_id = ids.id
+WHERE c.id = ids.id
+"""
+
+SCORE_SQL = """
+UPDATE creators_creator c SET base_score = v.score
+  FROM unnest(%s::bigint[], %s::numeric[]) AS v(id, score)
+ WHERE c.id = v.id
+"""
+BATCH = 5000
+SCORE_FIELDS = [
+    "id", "followers", "platforms", "engagement_rate", "credibility", "sponsored_ratio",
+    "credentials", "credential_status", "profession", "years_experience",
+]  # fmt: skip
+
+
+def refresh_derived(*, organization: Organization, creator_ids: Iterable[int]) -> None:
+    ids = sorted(set(creator_ids))
+    for start in range(0, len(ids), BATCH):
+        batch = ids[start : start + BATCH]
+        with connection.cursor() as cursor:
+            cursor.execute(AGGREGATE_SQL, {"ids": batch})
+            rows = Creator.objects.for_org(organization).filter(id__in=batch).only(*SCORE_FIELDS)
+            scores = [(c.id, scoring.base_score(c)) for c in rows]
+            cursor.execute(SCORE_SQL, [[i for i, _ in scores], [s for _, s in scores]])
