@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from kolhub.views import SectionIndexView
 
@@ -6,14 +6,10 @@ urlpatterns = [
     path(
         "",
         SectionIndexView.as_view(
-            section="creators",
-            section_title="Creators",
-            section_description=(
-                "Your roster of KOLs, influencers, ambassadors and UGC creators: discovery search"
-                " by credentials, audience and engagement, vetting scorecards, fit scores and "
-                "shortlists."
-            ),
+            section="creators", section_title="Creators", section_description="Discovery."
         ),
         name="creators_index",
     ),
+    path("import/", include("creators.imports.urls")),
+    path("integrations/", include("creators.enrichment.urls")),
 ]

@@ -38,6 +38,10 @@ class _ScopedQuerysetMixin:
                 f"{cls.__name__}: define get_org_queryset(organization), not get_queryset or "
                 "queryset; the organization filter must not be skippable."
             )
+        # URL parameters are named for what they hold (<int:creator_id>), never a bare
+        # <pk>: the cross-tenant sweep fills each name with an object of that kind.
+        if getattr(cls, "lookup_url_kwarg", None) in (None, "pk") and "model" in cls.__dict__:
+            raise TypeError(f"{cls.__name__}: set lookup_url_kwarg, e.g. 'creator_id'")
 
     def get_org_queryset(self, organization: Organization) -> QuerySet:
         raise NotImplementedError(f"{type(self).__name__} must define get_org_queryset")

@@ -12,7 +12,7 @@ member_detail = views.MemberApi.as_view({"get": "retrieve"})
 org_patterns = [
     path("", views.OrganizationDetailApi.as_view(), name="api_organization"),
     path("members/", member_list, name="api_member_list"),
-    path("members/<int:pk>/", member_detail, name="api_member_detail"),
+    path("members/<int:membership_id>/", member_detail, name="api_member_detail"),
 ]
 
 urlpatterns = [

@@ -54,6 +54,7 @@ class MemberApi(mixins.ListModelMixin, mixins.RetrieveModelMixin, OrganizationVi
 
     model = Membership
     serializer_class = MemberSerializer
+    lookup_url_kwarg = "membership_id"
     filterset_fields = ["role"]
 
     def get_org_queryset(self, organization):

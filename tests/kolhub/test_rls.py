@@ -9,29 +9,11 @@ from django.db import connection, transaction
 from django.db.utils import ProgrammingError
 from psycopg import sql
 
-from kolhub import services
-from kolhub.models import Role
 from kolhub.tenancy.context import tenant_context
 from kolhub.tenancy.rls import tenant_models
+from tests.tenant_world import a_world
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def _fill_every_tenant_table(tenant) -> None:
-    """At least one row of A in every tenant table (a table left empty proves nothing)."""
-    with tenant_context(tenant.organization):
-        services.invitation_create(
-            organization=tenant.organization,
-            actor=tenant.memberships[Role.OWNER],
-            email=f"new@{tenant.organization.slug}.test",
-            role=Role.MEMBER,
-        )
-        services.api_key_create(
-            organization=tenant.organization,
-            actor=tenant.memberships[Role.OWNER],
-            name="warehouse",
-            role="viewer",
-        )
 
 
 def _as_app_role(cursor, org_id: int | None) -> None:
@@ -53,8 +35,8 @@ def test_every_tenant_table_has_forced_rls_and_the_policy(db):
 
 
 def test_raw_select_as_app_role_never_returns_another_tenants_rows(tenant_a, tenant_b):
-    _fill_every_tenant_table(tenant_a)
-    _fill_every_tenant_table(tenant_b)
+    a_world(tenant_a)
+    a_world(tenant_b)
     a, b = tenant_a.organization.pk, tenant_b.organization.pk
     for model in tenant_models():
         table = sql.Identifier(model._meta.db_table)
@@ -63,7 +45,9 @@ def test_raw_select_as_app_role_never_returns_another_tenants_rows(tenant_a, ten
             cursor.execute(
                 sql.SQL("SELECT count(*) FROM {} WHERE organization_id = %s").format(table), [a]
             )
-            assert cursor.fetchone()[0] > 0, f"{table} has no rows of A to hide"
+            assert cursor.fetchone()[0] > 0, (
+                f"{table} has no rows of A to hide: create one in a tests/<app>/sweep_*.py"
+            )
         with transaction.atomic(), connection.cursor() as cursor:
             _as_app_role(cursor, b)
             cursor.execute(sql.SQL("SELECT organization_id FROM {}").format(table))

@@ -3,13 +3,15 @@ URL resolver (not a hand-kept list), requested as an anonymous visitor, as a mem
 another organization, and with another organization's API key. Expected: a login
 redirect, 401 or 404, and never a byte of organization A's data.
 
-A route with a path parameter the sweep does not know how to fill fails the test: teach
-PARAMS below how to make one of A's objects for it, and the route is covered."""
+A route with a path parameter the sweep does not know how to fill fails the test. Each app
+teaches the sweep its parameters in a `tests/<app>/sweep_*.py` module whose
+`values(tenant) -> dict` makes organization A's objects and returns
+{param_name: value, ..., "secrets": [strings that must never appear in a response]}."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 
 import pytest
 from django.test import Client
@@ -17,6 +19,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from kolhub import services
 from kolhub.models import Role
+from tests.tenant_world import a_world
 
 pytestmark = pytest.mark.django_db
 
@@ -39,29 +42,6 @@ def swept_routes() -> list[str]:
     return routes
 
 
-def a_world(tenant) -> dict[str, Callable[[], object]]:
-    """Objects of organization A, one per kind of path parameter."""
-    owner = tenant.memberships[Role.OWNER]
-    with tenant.context():
-        invitation = services.invitation_create(
-            organization=tenant.organization,
-            actor=owner,
-            email="secret-invitee@zebra.test",
-            role=Role.MEMBER,
-        )
-        key, raw = services.api_key_create(
-            organization=tenant.organization, actor=owner, name="Zebracorn key", role="member"
-        )
-    return {
-        "org_slug": tenant.organization.slug,
-        "membership_id": tenant.memberships[Role.MEMBER].pk,
-        "pk": tenant.memberships[Role.MEMBER].pk,  # api member detail
-        "invitation_id": invitation.pk,
-        "key_id": key.pk,
-        "secrets": [key.prefix, raw, "secret-invitee@zebra.test"],
-    }
-
-
 def fill(route: str, values: dict) -> str:
     if route.startswith("^") or "(?P" in route:
         pytest.fail(f"route {route!r} uses a regex; the sweep fills only path() converters")
@@ -70,8 +50,8 @@ def fill(route: str, values: dict) -> str:
         name = match.group("name")
         if name not in values:
             pytest.fail(
-                f"the sweep cannot fill <{name}> in {route!r}: add a factory for it to "
-                "PARAMS in tests/kolhub/test_sweep.py"
+                f"the sweep cannot fill <{name}> in {route!r}: return a value for it from "
+                "values() in a tests/<app>/sweep_*.py module"
             )
         return str(values[name])
 

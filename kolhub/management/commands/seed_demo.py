@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from allauth.account.models import EmailAddress
+from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
@@ -58,6 +59,13 @@ class Command(BaseCommand):
                     Membership.objects.update_or_create(
                         organization=org, user=user, defaults={"role": role}
                     )
+        # Each app adds its own demo data through an AppConfig.seed_demo(organizations)
+        # hook, so this command (in the first app) imports none of the later ones.
+        organizations = list(Organization.objects.filter(slug__in=[b["slug"] for b in BRANDS]))
+        for app_config in apps.get_app_configs():
+            hook = getattr(app_config, "seed_demo", None)
+            if hook is not None:
+                hook(organizations=organizations, stdout=self.stdout)
         admin = self._user(*ADMIN)
         if not admin.is_superuser:
             admin.is_staff = admin.is_superuser = True
