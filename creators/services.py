@@ -56,6 +56,15 @@ def normalize_tags(values: Iterable[str]) -> list[str]:
     return list(seen)
 
 
+def _distribution_key(name: str, key) -> str:
+    key = " ".join(str(key).split())
+    if name == "audience_countries":
+        return key.upper()
+    if name == "audience_interests":
+        return key.lower()
+    return key
+
+
 def validate_distribution(name: str, distribution: Mapping[str, Any], allowed=None) -> dict:
     """Percent shares: each 0–100, summing to at most 100 (a little rounding allowed)."""
     clean: dict[str, float] = {}
@@ -69,7 +78,7 @@ def validate_distribution(name: str, distribution: Mapping[str, Any], allowed=No
         if allowed is not None and key not in allowed:
             raise ValidationError({name: f"{key!r} is not one of {', '.join(allowed)}."})
         if share:
-            clean[str(key).strip() if name != "audience_countries" else str(key).upper()] = share
+            clean[_distribution_key(name, key)] = share
     if sum(clean.values()) > 100.5:
         raise ValidationError({name: f"The shares add up to {sum(clean.values()):g}%, over 100%."})
     return clean

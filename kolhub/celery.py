@@ -36,4 +36,9 @@ app.conf.beat_schedule = {
         "task": "kolhub.tasks.purge_stale_records_task",
         "schedule": 24 * 60 * 60,
     },
+    # By name: kolhub never imports creators (see DESIGN.md, imports point one way).
+    "refresh-stale-creator-accounts-hourly": {
+        "task": "creators.enrichment.tasks.refresh_stale_accounts_task",
+        "schedule": 60 * 60,
+    },
 }

@@ -13,6 +13,8 @@ org_patterns = [
     path("", views.OrganizationDetailApi.as_view(), name="api_organization"),
     path("members/", member_list, name="api_member_list"),
     path("members/<int:membership_id>/", member_detail, name="api_member_detail"),
+    # Later apps add their routes by module path: kolhub imports none of them.
+    path("", include("creators.api_urls")),
 ]
 
 urlpatterns = [

@@ -200,6 +200,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "CurrencyEnum": "kolhub.models.CURRENCIES",
+        "MemberRoleEnum": "kolhub.models.Role.choices",
+        "CreatorRoleEnum": "creators.models.CreatorRole.choices",
+    },
 }
 
 # --- Celery ---------------------------------------------------------------------------

@@ -10,6 +10,9 @@ DEBUG = False
 OUTBOX_ENABLED = True
 ALLOWED_HOSTS = ["*"]
 EMAIL_BACKEND = "kolhub.outbox.OutboxEmailBackend"
+# A test database of this run's own: two runs on one server (two terminals, two engineers
+# sharing the embedded PostgreSQL) must not drop each other's database.
+DATABASES["default"]["TEST"] = {"NAME": f"test_kolhub_{os.getpid()}"}  # noqa: F405
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=True)
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 CACHES = {

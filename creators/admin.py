@@ -1,0 +1,123 @@
+from django.contrib import admin
+
+from creators.models import (
+    Creator,
+    CreatorImport,
+    CreatorList,
+    CreatorListEntry,
+    CreatorNote,
+    ImportColumnMapping,
+    ImportRowError,
+    PlatformCredential,
+    RateCardItem,
+    SavedSearch,
+    SocialAccount,
+)
+from kolhub.admin import TenantAdmin
+
+
+class SocialAccountInline(admin.TabularInline):
+    model = SocialAccount
+    extra = 0
+    fields = ["platform", "handle", "followers", "engagement_rate", "last_refreshed_at"]
+    readonly_fields = ["last_refreshed_at"]
+
+
+class RateInline(admin.TabularInline):
+    model = RateCardItem
+    extra = 0
+    fields = ["deliverable", "amount"]
+
+
+@admin.register(Creator)
+class CreatorAdmin(TenantAdmin):
+    list_display = ["name", "role", "credentials", "credential_status", "country", "followers",
+                    "engagement_rate", "status", "organization"]  # fmt: skip
+    list_filter = ("organization", "role", "credential_status", "status", "country")
+    search_fields = ["name", "email", "credentials", "handles"]
+    readonly_fields = ("created_at", "updated_at", "followers", "engagement_rate", "platforms",
+                       "handles", "audience_countries", "audience_ages", "audience_gender",
+                       "audience_interests", "credibility", "sponsored_ratio", "brands_mentioned",
+                       "min_rate", "base_score")  # fmt: skip
+    exclude = ["search_vector"]
+    raw_id_fields = ["owner", "credential_verified_by"]
+    show_full_result_count = False  # a million creators: no COUNT(*) per page view
+
+
+@admin.register(SocialAccount)
+class SocialAccountAdmin(TenantAdmin):
+    list_display = ["handle", "platform", "creator", "followers", "engagement_rate",
+                    "last_refreshed_at", "refresh_error", "organization"]  # fmt: skip
+    list_filter = ("organization", "platform")
+    search_fields = ["handle", "creator__name"]
+    raw_id_fields = ["creator"]
+    show_full_result_count = False
+
+
+@admin.register(RateCardItem)
+class RateCardItemAdmin(TenantAdmin):
+    list_display = ["creator", "deliverable", "amount", "organization"]
+    list_filter = ("organization", "deliverable")
+    search_fields = ["creator__name"]
+    raw_id_fields = ["creator"]
+
+
+class EntryInline(admin.TabularInline):
+    model = CreatorListEntry
+    extra = 0
+    raw_id_fields = ["creator", "added_by"]
+    exclude = ["organization"]
+
+
+@admin.register(CreatorList)
+class CreatorListAdmin(TenantAdmin):
+    list_display = ["name", "created_by", "organization", "created_at"]
+    search_fields = ["name"]
+    raw_id_fields = ["created_by"]
+
+
+@admin.register(CreatorListEntry)
+class CreatorListEntryAdmin(TenantAdmin):
+    list_display = ["creator_list", "creator", "added_by", "organization"]
+    search_fields = ["creator__name", "creator_list__name"]
+    raw_id_fields = ["creator", "creator_list", "added_by"]
+
+
+@admin.register(SavedSearch)
+class SavedSearchAdmin(TenantAdmin):
+    list_display = ["name", "created_by", "organization"]
+    search_fields = ["name"]
+
+
+@admin.register(CreatorNote)
+class CreatorNoteAdmin(TenantAdmin):
+    list_display = ["creator", "author", "created_at", "organization"]
+    search_fields = ["creator__name", "text"]
+    raw_id_fields = ["creator", "author"]
+
+
+@admin.register(ImportColumnMapping)
+class ImportColumnMappingAdmin(TenantAdmin):
+    list_display = ["header", "field", "organization"]
+    search_fields = ["header", "field"]
+
+
+@admin.register(CreatorImport)
+class CreatorImportAdmin(TenantAdmin):
+    list_display = ["original_name", "status", "total_rows", "processed_rows", "error_count",
+                    "started_by", "organization", "created_at"]  # fmt: skip
+    list_filter = ("organization", "status")
+    search_fields = ["original_name"]
+
+
+@admin.register(ImportRowError)
+class ImportRowErrorAdmin(TenantAdmin):
+    list_display = ["creator_import", "line", "column", "reason", "organization"]
+    search_fields = ["reason", "value"]
+    raw_id_fields = ["creator_import"]
+
+
+@admin.register(PlatformCredential)
+class PlatformCredentialAdmin(TenantAdmin):
+    list_display = ["platform", "stale_after_days", "organization"]
+    exclude = ["api_key"]  # a secret: set it in the app, never shown here

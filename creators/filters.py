@@ -1,0 +1,235 @@
+"""Discovery filters: one FilterSet for the search page, the CSV export and the API, so
+the three always agree. Invalid parameters come back as form errors (the page marks the
+filter; the API answers 400 naming the field)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import django_filters
+from django import forms
+from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.core.exceptions import ValidationError
+from django.db.models import F, FloatField, Q, QuerySet
+from django.db.models.expressions import RawSQL
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+
+from creators import scoring
+from creators.models import (
+    AGE_BUCKETS,
+    GENDERS,
+    TIERS,
+    CreatorRole,
+    CreatorStatus,
+    CredentialStatus,
+    Platform,
+)
+
+SORTS = [
+    ("relevance", "Relevance"),
+    ("fit", "Fit score"),
+    ("followers", "Followers"),
+    ("engagement", "Engagement rate"),
+]
+TIER_CHOICES = [(key, label) for key, label, _low, _high in TIERS]
+
+
+class CodeListField(forms.CharField):
+    """A comma-separated list of short codes (countries, languages): 'US, ca' -> ['US', 'CA']."""
+
+    def __init__(self, *args, upper: bool = True, max_len: int = 8, **kwargs):
+        self.upper, self.max_len = upper, max_len
+        super().__init__(*args, **kwargs)
+
+    def clean(self, value):
+        value = super().clean(value)
+        items = [v.strip() for v in (value or "").replace(";", ",").split(",") if v.strip()]
+        items = [v.upper() if self.upper else v.lower() for v in items]
+        bad = [v for v in items if len(v) > self.max_len or not v.replace("-", "").isalnum()]
+        if bad:
+            raise ValidationError(f"Not a valid code: {', '.join(bad)}.")
+        return items
+
+
+class TagListField(forms.CharField):
+    """Comma-separated free tags (niches, interests, competitors), normalized lower-case."""
+
+    def clean(self, value):
+        value = super().clean(value)
+        items = [" ".join(v.split()) for v in (value or "").split(",")]
+        return [v.lower() for v in items if v]
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class CodeListFilter(django_filters.Filter):
+    field_class = CodeListField
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class TagListFilter(django_filters.Filter):
+    field_class = TagListField
+
+
+class PercentFilter(django_filters.NumberFilter):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", Decimal(0))
+        kwargs.setdefault("max_value", Decimal(100))
+        super().__init__(*args, **kwargs)
+
+
+def _share_sql(column: str, keys: list[str]) -> tuple[str, list[str]]:
+    terms = " + ".join(f"coalesce(({column} ->> %s)::numeric, 0)" for _ in keys)
+    return f"({terms})", list(keys)
+
+
+class CreatorFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="filter_text", label="Search", max_length=200)
+    role = django_filters.MultipleChoiceFilter(choices=CreatorRole.choices)
+    niche = TagListFilter(method="filter_niches", label="Niches")
+    platform = django_filters.MultipleChoiceFilter(
+        choices=Platform.choices, method="filter_platforms"
+    )
+    followers_min = django_filters.NumberFilter(
+        field_name="followers", lookup_expr="gte", min_value=0
+    )
+    followers_max = django_filters.NumberFilter(
+        field_name="followers", lookup_expr="lte", min_value=0
+    )
+    tier = django_filters.MultipleChoiceFilter(choices=TIER_CHOICES, method="filter_tiers")
+    er_min = PercentFilter(field_name="engagement_rate", lookup_expr="gte", label="Engagement ≥ %")
+    audience_country = CodeListFilter(method="filter_noop", label="Audience countries")
+    audience_country_min = PercentFilter(method="filter_noop", label="… share ≥ %")
+    audience_age = django_filters.MultipleChoiceFilter(
+        choices=[(a, a) for a in AGE_BUCKETS], method="filter_noop", label="Audience ages"
+    )
+    audience_age_min = PercentFilter(method="filter_noop", label="… share ≥ %")
+    audience_gender = django_filters.ChoiceFilter(
+        choices=[(g, g.title()) for g in GENDERS], method="filter_noop", label="Audience gender"
+    )
+    audience_gender_min = PercentFilter(method="filter_noop", label="… share ≥ %")
+    interest = TagListFilter(method="filter_noop", label="Audience interests")
+    competitor = TagListFilter(method="filter_noop", label="Competitor brands")
+    verified = django_filters.BooleanFilter(method="filter_verified", label="Credentials verified")
+    language = CodeListFilter(method="filter_languages", label="Languages", upper=False)
+    country = CodeListFilter(method="filter_country", label="Based in (countries)")
+    city = django_filters.CharFilter(field_name="city", lookup_expr="iexact", max_length=120)
+    max_rate = django_filters.NumberFilter(field_name="min_rate", lookup_expr="lte", min_value=0,
+                                           label="Rate ≤")  # fmt: skip
+    status = django_filters.MultipleChoiceFilter(choices=CreatorStatus.choices)
+    include_dnc = django_filters.BooleanFilter(method="filter_noop", label="Include do-not-contact")
+    in_list = django_filters.NumberFilter(method="filter_in_list", label="In list")
+    exclude_list = django_filters.NumberFilter(method="filter_exclude_list", label="Not in list")
+    sort = django_filters.ChoiceFilter(choices=SORTS, method="filter_noop", empty_label=None)
+
+    class Meta:
+        fields: list[str] = []
+
+    # Filters whose work happens in filter_queryset (they combine several parameters).
+    def filter_noop(self, queryset, name, value):
+        return queryset
+
+    def filter_text(self, queryset, name, value):
+        query = SearchQuery(value, search_type="websearch", config="english")
+        return queryset.filter(search_vector=query).annotate(
+            rank=SearchRank(F("search_vector"), query)
+        )
+
+    def filter_niches(self, queryset, name, value):
+        return queryset.filter(niches__overlap=value) if value else queryset
+
+    def filter_platforms(self, queryset, name, value):
+        return queryset.filter(platforms__overlap=value) if value else queryset
+
+    def filter_languages(self, queryset, name, value):
+        return queryset.filter(languages__overlap=value) if value else queryset
+
+    def filter_country(self, queryset, name, value):
+        return queryset.filter(country__in=value) if value else queryset
+
+    def filter_tiers(self, queryset, name, value):
+        condition = Q()
+        for key, _label, low, high in TIERS:
+            if key in value:
+                part = Q(followers__gte=low)
+                if high is not None:
+                    part &= Q(followers__lt=high)
+                condition |= part
+        return queryset.filter(condition)
+
+    def filter_verified(self, queryset, name, value):
+        if value is None:
+            return queryset
+        verified = Q(credential_status=CredentialStatus.VERIFIED)
+        return queryset.filter(verified if value else ~verified)
+
+    def filter_in_list(self, queryset, name, value):
+        return queryset.filter(list_entries__creator_list_id=value)
+
+    def filter_exclude_list(self, queryset, name, value):
+        return queryset.exclude(list_entries__creator_list_id=value)
+
+    @property
+    def target(self) -> scoring.Target:
+        data = self.form.cleaned_data if self.form.is_valid() else {}
+        return target_from(data)
+
+    def filter_queryset(self, queryset: QuerySet) -> QuerySet:
+        queryset = super().filter_queryset(queryset)
+        data = self.form.cleaned_data
+        if not data.get("include_dnc"):
+            queryset = queryset.exclude(status=CreatorStatus.DO_NOT_CONTACT)
+        for column, keys, minimum in (
+            ("audience_countries", data.get("audience_country"), data.get("audience_country_min")),
+            ("audience_ages", data.get("audience_age"), data.get("audience_age_min")),
+            ("audience_gender", [data["audience_gender"]] if data.get("audience_gender") else [],
+             data.get("audience_gender_min")),
+        ):  # fmt: skip
+            if keys and minimum:
+                sql, params = _share_sql(column, keys)
+                alias = f"{column}_share"
+                # Only placeholders are interpolated; the values travel as parameters.
+                share = RawSQL(sql, params, output_field=FloatField())  # noqa: S611
+                queryset = queryset.alias(**{alias: share})
+                queryset = queryset.filter(**{f"{alias}__gte": float(minimum)})
+        if data.get("interest"):
+            # Audience interested in any of them (their share is part of the fit score).
+            condition = Q()
+            for interest in data["interest"]:
+                condition |= Q(audience_interests__has_key=interest)
+            queryset = queryset.filter(condition)
+        return self._sort(queryset, data)
+
+    def _sort(self, queryset: QuerySet, data: dict) -> QuerySet:
+        sort = data.get("sort") or ("relevance" if data.get("q") else "fit")
+        expression, params = scoring.fit_sql(target_from(data))
+        fit = RawSQL(expression, params, output_field=FloatField())  # noqa: S611 (params bound)
+        queryset = queryset.annotate(fit=fit)
+        if sort == "relevance" and data.get("q"):
+            return queryset.order_by("-rank", "-fit", "id")
+        if sort == "followers":
+            return queryset.order_by("-followers", "id")
+        if sort == "engagement":
+            return queryset.order_by(F("engagement_rate").desc(nulls_last=True), "id")
+        return queryset.order_by("-fit", "-followers", "id")
+
+
+def target_from(data: dict) -> scoring.Target:
+    """The ad hoc target audience set by the search filters (it drives the fit score)."""
+    return scoring.Target(
+        countries=tuple(data.get("audience_country") or ()),
+        ages=tuple(data.get("audience_age") or ()),
+        gender=data.get("audience_gender") or "",
+        interests=tuple(data.get("interest") or ()),
+        competitors=tuple(data.get("competitor") or ()),
+    )
+
+
+class SocialAccountFilterSet(django_filters.FilterSet):
+    # A number, not a model choice: building choices would query creators at import time,
+    # outside any tenant scope (and the queryset is scoped already).
+    creator = django_filters.NumberFilter(field_name="creator_id")
+    platform = django_filters.ChoiceFilter(choices=Platform.choices)
+
+    class Meta:
+        fields: list[str] = []

@@ -1,0 +1,89 @@
+"""Reads for discovery, the creator page, lists and saved searches."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.db.models import Count, Prefetch, QuerySet
+
+from creators import scoring
+from creators.filters import CreatorFilterSet, target_from
+from creators.models import (
+    Creator,
+    CreatorList,
+    CreatorNote,
+    PlatformCredential,
+    RateCardItem,
+    SavedSearch,
+    SocialAccount,
+)
+from kolhub.models import Organization
+
+RESULT_FIELDS = [
+    "id", "name", "photo_url", "role", "credentials", "credential_status", "profession",
+    "country", "city", "niches", "platforms", "handles", "followers", "engagement_rate",
+    "audience_countries", "min_rate", "rate_currency", "status", "base_score",
+]  # fmt: skip
+
+
+def creator_search(*, organization: Organization, params: Mapping[str, Any]) -> CreatorFilterSet:
+    """Discovery: the FilterSet (its .form carries the errors, .qs the ordered results
+    with `fit` annotated, .target the ad hoc target audience)."""
+    queryset = Creator.objects.for_org(organization).only(*RESULT_FIELDS)
+    return CreatorFilterSet(data=params, queryset=queryset)
+
+
+def creator_get(*, organization: Organization, creator_id: int) -> Creator:
+    return (
+        Creator.objects.for_org(organization)
+        .select_related("owner", "credential_verified_by")
+        .prefetch_related(
+            Prefetch("accounts", queryset=SocialAccount.objects.for_org(organization)),
+            Prefetch("rates", queryset=RateCardItem.objects.for_org(organization)),
+            Prefetch(
+                "timeline_notes",
+                queryset=CreatorNote.objects.for_org(organization).select_related("author"),
+            ),
+            Prefetch("lists", queryset=CreatorList.objects.for_org(organization)),
+        )
+        .get(pk=creator_id)
+    )
+
+
+def account_get(*, organization: Organization, creator: Creator, account_id: int) -> SocialAccount:
+    return SocialAccount.objects.for_org(organization).get(pk=account_id, creator=creator)
+
+
+def creator_scorecard(*, creator: Creator, params: Mapping[str, Any]) -> scoring.Scorecard:
+    """The scorecard against the target in `params` (discovery's filters, carried along)."""
+    filterset = CreatorFilterSet(data=params, queryset=Creator.objects.none())
+    data = filterset.form.cleaned_data if filterset.form.is_valid() else {}
+    return scoring.scorecard(creator, target_from(data))
+
+
+def list_list(*, organization: Organization) -> QuerySet[CreatorList]:
+    return (
+        CreatorList.objects.for_org(organization)
+        .select_related("created_by")
+        .annotate(size=Count("entries"))
+        .order_by("name")
+    )
+
+
+def list_get(*, organization: Organization, list_id: int) -> CreatorList:
+    return CreatorList.objects.for_org(organization).select_related("created_by").get(pk=list_id)
+
+
+def saved_search_list(*, organization: Organization) -> QuerySet[SavedSearch]:
+    return SavedSearch.objects.for_org(organization).order_by("name")
+
+
+def saved_search_get(*, organization: Organization, search_id: int) -> SavedSearch:
+    return SavedSearch.objects.for_org(organization).get(pk=search_id)
+
+
+def platform_credential_get(
+    *, organization: Organization, platform: str
+) -> PlatformCredential | None:
+    return PlatformCredential.objects.for_org(organization).filter(platform=platform).first()
