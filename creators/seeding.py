@@ -10,6 +10,7 @@ the two on every derived column, so they cannot drift apart unnoticed.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 import queue
@@ -170,7 +171,8 @@ URLS = {
     "other": "https://www.douyin.com/user/{}",
 }  # fmt: skip
 VIEW_RATIO = {"instagram": 0.3, "tiktok": 0.8, "youtube": 0.25, "linkedin": 0.1,
-              "xiaohongshu": 0.2, "x": 0.05, "podcast": 0.15, "blog": 0.05, "other": 0.5}  # fmt: skip
+              "xiaohongshu": 0.2, "x": 0.05, "podcast": 0.15, "blog": 0.05,
+              "other": 0.5}  # fmt: skip
 DELIVERABLES = {"instagram": ("post", "reel", "story"), "tiktok": ("video",),
                 "youtube": ("video", "short"), "linkedin": ("post",),
                 "xiaohongshu": ("post", "video"), "x": ("post",), "podcast": ("podcast",),
@@ -207,7 +209,8 @@ PROFESSIONS = [
          "KR": ("MD, board-certified dermatologist (KDA)",),
          "JP": ("MD, JDA board-certified dermatologist",),
          "*": ("MD, dermatologist", "MD, board-certified dermatologist")},
-        "medical-board", ("skincare", "acne", "anti-aging", "rosacea", "sensitive skin", "sun care"),
+        "medical-board",
+        ("skincare", "acne", "anti-aging", "rosacea", "sensitive skin", "sun care"),
         {"instagram": 40, "tiktok": 30, "youtube": 20, "xiaohongshu": 5},
         ("Board-certified dermatologist in {city}. Acne, rosacea and sensitive skin: evidence "
          "first, no hype.", "Dermatologist. I read the ingredient list so you don't have to. "
@@ -278,7 +281,7 @@ HANDLE_WORDS = {
 LIFESTYLE_BIOS = [
     "Coffee, skincare and slow mornings in {city}.",
     "{city} based. Outfits, routines and the odd holiday.",
-    "Mum of two in {city}. Real life, real routines.",
+    "Parent of two in {city}. Real life, real routines.",
     "Living well in {city}: food, fitness, family.",
     "Everyday looks and honest reviews from {city}.",
 ]
@@ -307,10 +310,10 @@ NOTES = [
 ROLE_WEIGHTS = {"kol": 18, "influencer": 52, "ambassador": 12, "ugc": 18}
 TIER_WEIGHTS = {
     # nano, micro, mid, macro, mega
-    "kol": (45, 40, 11, 3, 1),
-    "influencer": (45, 33, 14, 5, 3),
-    "ambassador": (25, 45, 20, 7, 3),
-    "ugc": (70, 27, 3, 0, 0),
+    "kol": (50, 38, 10, 1.6, 0.4),
+    "influencer": (52, 32, 12, 3, 1),
+    "ambassador": (30, 48, 18, 3, 1),
+    "ugc": (72, 26, 2, 0, 0),
 }
 TIER_RANGES = ((800, 10_000), (10_000, 100_000), (100_000, 500_000), (500_000, 1_000_000),
                (1_000_000, 8_000_000))  # fmt: skip
@@ -597,8 +600,8 @@ class CreatorGenerator:
         profile = list(AGE_PROFILE[platform])
         if "anti-aging" in niches:
             profile = [w * (1.7 if i >= 3 else 1) for i, w in enumerate(profile)]
-        weights = {b: w * rng.lognormvariate(0, 0.25) for b, w in zip(AGE_BUCKETS, profile)
-                   if w}  # fmt: skip
+        weights = {b: w * rng.lognormvariate(0, 0.25) for b, w in
+                   zip(AGE_BUCKETS, profile, strict=True) if w}  # fmt: skip
         return _shares(weights, 100)
 
     def _gender(self, market: str, female: bool, lifestyle: bool) -> dict[str, float]:
@@ -1062,10 +1065,8 @@ def synthetic_roster_load(
     finally:
         stop.set()
         while producer.is_alive():  # unblock a producer waiting on a full queue
-            try:
+            with contextlib.suppress(queue.Empty):
                 chunks.get(timeout=0.1)
-            except queue.Empty:
-                pass
         producer.join()
     return done
 

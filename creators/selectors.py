@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.db.models import Count, Prefetch, QuerySet
+from django.http import QueryDict
 
 from creators import scoring
 from creators.filters import CreatorFilterSet, target_from
@@ -31,7 +32,18 @@ def creator_search(*, organization: Organization, params: Mapping[str, Any]) -> 
     """Discovery: the FilterSet (its .form carries the errors, .qs the ordered results
     with `fit` annotated, .target the ad hoc target audience)."""
     queryset = Creator.objects.for_org(organization).only(*RESULT_FIELDS)
-    return CreatorFilterSet(data=params, queryset=queryset)
+    return CreatorFilterSet(data=as_query_dict(params), queryset=queryset)
+
+
+def as_query_dict(params: Mapping[str, Any]) -> QueryDict:
+    """Request parameters as a QueryDict; a plain dict's values may be single or lists."""
+    if isinstance(params, QueryDict):
+        return params
+    query = QueryDict(mutable=True)
+    for key, value in params.items():
+        values = value if isinstance(value, list | tuple) else [value]
+        query.setlist(key, [str(v) for v in values if v is not None])
+    return query
 
 
 def creator_get(*, organization: Organization, creator_id: int) -> Creator:
@@ -57,7 +69,7 @@ def account_get(*, organization: Organization, creator: Creator, account_id: int
 
 def creator_scorecard(*, creator: Creator, params: Mapping[str, Any]) -> scoring.Scorecard:
     """The scorecard against the target in `params` (discovery's filters, carried along)."""
-    filterset = CreatorFilterSet(data=params, queryset=Creator.objects.none())
+    filterset = CreatorFilterSet(data=as_query_dict(params), queryset=Creator.objects.none())
     data = filterset.form.cleaned_data if filterset.form.is_valid() else {}
     return scoring.scorecard(creator, target_from(data))
 

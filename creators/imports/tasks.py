@@ -1,0 +1,43 @@
+"""The Celery task that runs a creator import."""
+
+from __future__ import annotations
+
+from celery import shared_task
+from celery.contrib.django.task import DjangoTask
+from django.conf import settings
+
+from kolhub.celery import TenantTask
+
+
+class TenantBatchTask(TenantTask):
+    """A TenantTask whose body commits several times.
+
+    TenantTask runs the whole body in one tenant transaction. An import of 100,000 rows
+    must commit batch by batch, or the progress bar would sit at 0% until the end (nobody
+    else sees uncommitted counters) and a crash at row 90,000 would lose everything. So
+    this base leaves the transaction to the body, which enters `tenant_context` once per
+    batch. Between those blocks the ORM wall still holds: a tenant query raises
+    ScopeError, it cannot run unscoped by mistake. Same contract otherwise: the first
+    argument is `organization_id`, enqueue with `.delay_on_commit(...)`."""
+
+    abstract = True
+
+    def __call__(self, organization_id: int, *args, **kwargs):
+        return DjangoTask.__call__(self, organization_id, *args, **kwargs)
+
+
+# Several times the default limit (a 50 MB file is several hundred thousand rows), and
+# under the broker's visibility timeout (4 x CELERY_TASK_TIME_LIMIT): with acks_late, a
+# task still running past that would be handed to a second worker.
+TIME_LIMIT = settings.CELERY_TASK_TIME_LIMIT * 3
+
+
+@shared_task(base=TenantBatchTask, time_limit=TIME_LIMIT, soft_time_limit=TIME_LIMIT - 60)
+def import_creators_task(organization_id: int, import_id: int) -> str:
+    """Idempotent: a rerun resumes after the last committed batch, and a finished import
+    is left alone. Failures end on the import (status and reason), not in a retry."""
+    from creators.imports.services import import_run
+    from kolhub.models import Organization
+
+    organization = Organization.objects.get(pk=organization_id)
+    return import_run(organization=organization, import_id=import_id)

@@ -1,0 +1,117 @@
+"""The creators API: search with the discovery filters, 400 on garbage, writes through
+services, scorecard, lists; API keys scoped to their organization."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from kolhub import services as platform_services
+from kolhub.models import Role
+from tests.creators.factories import make_creator
+
+pytestmark = pytest.mark.django_db
+
+
+def api(tenant, path):
+    return f"/api/v1/o/{tenant.organization.slug}/{path}"
+
+
+@pytest.fixture
+def key_client(tenant_a):
+    with tenant_a.context():
+        _, raw = platform_services.api_key_create(
+            organization=tenant_a.organization, actor=tenant_a.memberships[Role.OWNER],
+            name="crm", role="member",
+        )  # fmt: skip
+    return Client(HTTP_AUTHORIZATION=f"Api-Key {raw}")
+
+
+def test_search_with_filters_and_fit(tenant_a, key_client):
+    with tenant_a.context():
+        make_creator(tenant_a.organization, name="Dr Ana", credentials="MD dermatologist",
+                     accounts=[{"platform": "instagram", "handle": "ana", "followers": 15000,
+                                "engagement_rate": "4.8", "audience_countries": {"US": 60}}])  # fmt: skip
+        make_creator(tenant_a.organization, name="Other", niches=["food"])
+    response = key_client.get(api(tenant_a, "creators/"),
+                              {"q": "dermatologist", "audience_country": "US", "sort": "fit"})  # fmt: skip
+    assert response.status_code == 200
+    [row] = response.json()["results"]
+    assert row["name"] == "Dr Ana" and row["fit"] > 50 and row["tier"] == "micro"
+
+
+def test_garbage_search_is_400_naming_the_field(tenant_a, key_client):
+    response = key_client.get(api(tenant_a, "creators/"), {"er_min": "lots", "platform": "myspace"})
+    assert response.status_code == 400
+    body = response.json()
+    assert set(body["errors"]) == {"er_min", "platform"}
+    assert "er_min" in body["detail"]
+
+
+def test_create_update_and_scorecard(tenant_a, key_client):
+    response = key_client.post(api(tenant_a, "creators/"), {
+        "name": "Coach Lee", "role": "kol", "credentials": "PhD exercise physiology",
+        "niches": ["Running"], "accounts": [{"platform": "youtube", "handle": "@CoachLee",
+                                             "followers": 80000, "engagement_rate": "3.1"}],
+        "rates": {"video": "2500"},
+    }, content_type="application/json")  # fmt: skip
+    assert response.status_code == 201, response.json()
+    created = response.json()
+    assert created["niches"] == ["running"] and created["accounts"][0]["handle"] == "coachlee"
+    assert created["accounts"][0]["provenance"]["followers"]["source"] == "manual"
+    assert created["rates"] == {"video": "2500.00"}
+    detail = api(tenant_a, f"creators/{created['id']}/")
+    response = key_client.patch(detail, {"status": "active"}, content_type="application/json")
+    assert response.status_code == 200 and response.json()["status"] == "active"
+    card = key_client.get(detail + "scorecard/", {"audience_country": "US"}).json()
+    assert [c["key"] for c in card["components"]][0] == "audience_match"
+    assert 0 <= card["fit"] <= 100
+
+
+def test_bad_account_figures_are_400_with_the_reason(tenant_a, key_client):
+    response = key_client.post(api(tenant_a, "creators/"), {
+        "name": "Bad", "accounts": [{"platform": "tiktok", "handle": "bad", "followers": -1}],
+    }, content_type="application/json")  # fmt: skip
+    assert response.status_code == 400
+    response = key_client.post(api(tenant_a, "creators/"), {
+        "name": "Bad", "accounts": [{"platform": "tiktok", "handle": "bad",
+                                     "audience_countries": {"US": 70, "GB": 50}}],
+    }, content_type="application/json")  # fmt: skip
+    assert response.status_code == 400
+    assert "over 100%" in str(response.json())
+
+
+def test_lists_over_the_api(tenant_a, tenant_b, key_client):
+    with tenant_a.context():
+        mine = make_creator(tenant_a.organization, name="Mine")
+    with tenant_b.context():
+        theirs = make_creator(tenant_b.organization, name="Theirs")
+    created = key_client.post(api(tenant_a, "lists/"), {"name": "Q3"},
+                              content_type="application/json").json()  # fmt: skip
+    response = key_client.post(api(tenant_a, f"lists/{created['id']}/creators/"),
+                               {"creator_ids": [mine.pk, theirs.pk]},
+                               content_type="application/json")  # fmt: skip
+    assert response.json() == {"added": 1}
+    listed = key_client.get(api(tenant_a, "lists/")).json()["results"]
+    assert listed[0]["size"] == 1
+
+
+def test_viewer_key_cannot_create(tenant_a):
+    with tenant_a.context():
+        _, raw = platform_services.api_key_create(
+            organization=tenant_a.organization, actor=tenant_a.memberships[Role.OWNER],
+            name="ro", role="viewer",
+        )  # fmt: skip
+    client = Client(HTTP_AUTHORIZATION=f"Api-Key {raw}")
+    response = client.post(
+        api(tenant_a, "creators/"), {"name": "x"}, content_type="application/json"
+    )
+    assert response.status_code == 403
+
+
+def test_accounts_endpoint_filters_by_creator(tenant_a, key_client):
+    with tenant_a.context():
+        one = make_creator(tenant_a.organization, name="One")
+        make_creator(tenant_a.organization, name="Two")
+    rows = key_client.get(api(tenant_a, "accounts/"), {"creator": one.pk}).json()["results"]
+    assert [r["handle"] for r in rows] == [one.handles[0]]

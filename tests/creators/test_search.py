@@ -1,0 +1,161 @@
+"""Discovery: every filter, combined; text search on the embedded PostgreSQL (no pg_trgm);
+garbage parameters reported per field; tenant scope."""
+
+from __future__ import annotations
+
+import pytest
+
+from creators import selectors, services
+from tests.creators.factories import make_creator
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def roster(tenant_a):
+    org = tenant_a.organization
+    with tenant_a.context():
+        people = {
+            "derm": make_creator(
+                org, name="Dr Ana Ruiz", role="kol", credentials="MD, board-certified dermatologist",
+                profession="Dermatologist", niches=["skincare", "acne"], country="US", city="Austin",
+                languages=["en", "es"], bio="Evidence-based acne treatment and sunscreen science.",
+                accounts=[{"platform": "instagram", "handle": "dr.ana.skin", "followers": 15000,
+                           "engagement_rate": "4.8", "audience_countries": {"US": 62},
+                           "audience_ages": {"25-34": 40, "35-44": 30},
+                           "audience_gender": {"female": 80, "male": 20},
+                           "audience_interests": {"skincare": 70}}],
+                rates={"post": "900", "reel": "1500"},
+            ),
+            "chem": make_creator(
+                org, name="Kenji Sato", role="kol", credentials="PhD cosmetic chemistry",
+                niches=["skincare"], country="JP", languages=["ja"],
+                accounts=[{"platform": "youtube", "handle": "kenjichem", "followers": 250000,
+                           "engagement_rate": "2.1", "audience_countries": {"JP": 70, "US": 10}}],
+                rates={"video": "4000"},
+            ),
+            "mega": make_creator(
+                org, name="Glam Life Daily", role="influencer", niches=["lifestyle"], country="GB",
+                accounts=[{"platform": "tiktok", "handle": "glamlife", "followers": 1_200_000,
+                           "engagement_rate": "5.5", "audience_countries": {"GB": 40, "US": 25}},
+                          {"platform": "instagram", "handle": "glamlife.ig", "followers": 300_000,
+                           "engagement_rate": "1.0"}],
+            ),
+            "dnc": make_creator(
+                org, name="Blocked Person", status="do_not_contact", niches=["skincare"],
+                accounts=[{"platform": "instagram", "handle": "blocked", "followers": 50000,
+                           "engagement_rate": "3.0", "audience_countries": {"US": 90}}],
+            ),
+        }  # fmt: skip
+        services.credential_set_status(
+            organization=org, creator=people["derm"], status="verified",
+            evidence_url="https://example.org/abd/ana-ruiz", verified_by=tenant_a.owner,
+        )  # fmt: skip
+    return people
+
+
+def names(tenant, **params):
+    with tenant.context():
+        filterset = selectors.creator_search(organization=tenant.organization, params=params)
+        assert filterset.form.is_valid(), filterset.form.errors
+        return [c.name for c in filterset.qs]
+
+
+def test_text_search_over_name_handle_bio_credentials_and_niches(tenant_a, roster):
+    assert names(tenant_a, q="dermatologist") == ["Dr Ana Ruiz"]
+    assert names(tenant_a, q="dermatologists") == ["Dr Ana Ruiz"]  # stemmed
+    assert names(tenant_a, q="sunscreen") == ["Dr Ana Ruiz"]  # bio
+    assert names(tenant_a, q="kenjichem") == ["Kenji Sato"]  # handle
+    assert names(tenant_a, q="cosmetic chemistry") == ["Kenji Sato"]
+    assert set(names(tenant_a, q="skincare")) == {"Dr Ana Ruiz", "Kenji Sato"}  # niche, no DNC
+    assert names(tenant_a, q='"acne treatment" -chemistry') == ["Dr Ana Ruiz"]  # websearch syntax
+
+
+def test_structured_filters(tenant_a, roster):
+    assert names(tenant_a, role="kol", sort="followers") == ["Kenji Sato", "Dr Ana Ruiz"]
+    assert names(tenant_a, platform="youtube") == ["Kenji Sato"]
+    assert names(tenant_a, tier="mega") == ["Glam Life Daily"]
+    assert names(tenant_a, tier=["micro", "mid"], sort="followers") == ["Kenji Sato", "Dr Ana Ruiz"]
+    assert names(tenant_a, followers_min=100000, followers_max=1000000) == ["Kenji Sato"]
+    assert names(tenant_a, er_min="4", sort="followers") == ["Glam Life Daily", "Dr Ana Ruiz"]
+    assert names(tenant_a, verified="true") == ["Dr Ana Ruiz"]
+    assert names(tenant_a, language="ja") == ["Kenji Sato"]
+    assert names(tenant_a, country="us") == ["Dr Ana Ruiz"]
+    assert names(tenant_a, city="austin") == ["Dr Ana Ruiz"]
+    assert names(tenant_a, max_rate="1000") == ["Dr Ana Ruiz"]
+    assert names(tenant_a, niche="acne") == ["Dr Ana Ruiz"]
+
+
+def test_audience_filters(tenant_a, roster):
+    assert names(tenant_a, audience_country="US", audience_country_min="50") == ["Dr Ana Ruiz"]
+    both = names(tenant_a, audience_country="GB,US", audience_country_min="60")
+    assert both == ["Glam Life Daily", "Dr Ana Ruiz"] or set(both) == {
+        "Glam Life Daily",
+        "Dr Ana Ruiz",
+    }
+    assert names(tenant_a, audience_age=["25-34", "35-44"], audience_age_min="60") == [
+        "Dr Ana Ruiz"
+    ]
+    assert names(tenant_a, audience_gender="female", audience_gender_min="75") == ["Dr Ana Ruiz"]
+    assert names(tenant_a, interest="skincare") == ["Dr Ana Ruiz"]
+
+
+def test_do_not_contact_is_excluded_unless_asked(tenant_a, roster):
+    assert "Blocked Person" not in names(tenant_a)
+    assert "Blocked Person" in names(tenant_a, include_dnc="true")
+
+
+def test_list_filters(tenant_a, roster):
+    org = tenant_a.organization
+    with tenant_a.context():
+        shortlist = services.list_create(organization=org, name="Spring", created_by=tenant_a.owner)
+        services.list_add_creators(organization=org, creator_list=shortlist,
+                                   creator_ids=[roster["derm"].pk], added_by=tenant_a.owner)  # fmt: skip
+    assert names(tenant_a, in_list=shortlist.pk) == ["Dr Ana Ruiz"]
+    assert "Dr Ana Ruiz" not in names(tenant_a, exclude_list=shortlist.pk)
+
+
+def test_the_issue_example_filter(tenant_a, roster):
+    """Credentialed dermatologists in the US with ≥ 3 % engagement."""
+    found = names(tenant_a, q="dermatologist", verified="true", country="US", er_min="3")
+    assert found == ["Dr Ana Ruiz"]
+
+
+@pytest.mark.parametrize(
+    "params, field",
+    [
+        ({"followers_min": "lots"}, "followers_min"),
+        ({"followers_min": "-5"}, "followers_min"),
+        ({"er_min": "250"}, "er_min"),
+        ({"audience_country_min": "101"}, "audience_country_min"),
+        ({"role": "wizard"}, "role"),
+        ({"platform": "myspace"}, "platform"),
+        ({"sort": "random"}, "sort"),
+        ({"country": "U$A"}, "country"),
+        ({"in_list": "abc"}, "in_list"),
+        ({"tier": "giga"}, "tier"),
+    ],
+)
+def test_garbage_parameters_are_reported_per_field(tenant_a, params, field):
+    with tenant_a.context():
+        filterset = selectors.creator_search(organization=tenant_a.organization, params=params)
+        assert not filterset.form.is_valid()
+        assert field in filterset.form.errors
+
+
+def test_search_never_sees_another_organization(tenant_a, tenant_b, roster):
+    with tenant_b.context():
+        make_creator(tenant_b.organization, name="Other Brand Derm", niches=["skincare"],
+                     credentials="MD dermatologist")  # fmt: skip
+    assert "Other Brand Derm" not in names(tenant_a, q="dermatologist")
+    assert names(tenant_b, q="dermatologist") == ["Other Brand Derm"]
+
+
+def test_search_query_count_does_not_grow_with_results(
+    tenant_a, roster, django_assert_max_num_queries
+):
+    with tenant_a.context():
+        filterset = selectors.creator_search(organization=tenant_a.organization,
+                                             params={"q": "skincare", "sort": "fit"})  # fmt: skip
+        with django_assert_max_num_queries(1):
+            list(filterset.qs)

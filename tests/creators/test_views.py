@@ -1,0 +1,172 @@
+"""Creator pages over HTTP: discovery (full page and htmx partial), invalid filters,
+bulk add to a list, saved searches, the creator page and its actions, CSV export."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+
+from creators.models import CreatorList, SavedSearch
+from kolhub.models import Role
+from tests.creators.factories import make_creator
+
+pytestmark = pytest.mark.django_db
+
+
+def url(tenant, path=""):
+    return f"/o/{tenant.organization.slug}/creators/{path}"
+
+
+@pytest.fixture
+def two(tenant_a):
+    org = tenant_a.organization
+    with tenant_a.context():
+        derm = make_creator(org, name="Dr Ana Ruiz", role="kol", credentials="MD dermatologist",
+                            niches=["skincare"], country="US")  # fmt: skip
+        evil = make_creator(org, name="=HYPERLINK(\"http://x\")", niches=["skincare"],
+                            bio="@SUM(1+1)")  # fmt: skip
+    return derm, evil
+
+
+def test_discovery_page_and_htmx_partial(tenant_a, two):
+    client = tenant_a.client(Role.VIEWER)
+    page = client.get(url(tenant_a), {"q": "dermatologist"})
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Dr Ana Ruiz" in html and 'id="filters"' in html
+    partial = client.get(url(tenant_a), {"q": "dermatologist"}, HTTP_HX_REQUEST="true")
+    body = partial.content.decode()
+    assert "Dr Ana Ruiz" in body and 'id="filters"' not in body and "<html" not in body
+
+
+def test_invalid_filter_is_shown_as_invalid(tenant_a, two):
+    response = tenant_a.client().get(url(tenant_a), {"er_min": "abc", "followers_min": "-3"})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Some filters are not valid" in html
+    assert "Engagement ≥ %" in html and "Enter a number." in html
+
+
+def test_bulk_add_to_new_list_then_existing(tenant_a, two):
+    derm, evil = two
+    client = tenant_a.client(Role.MEMBER)
+    response = client.post(url(tenant_a, "lists/add/"),
+                           {"creator_ids": [derm.pk, evil.pk], "new_list_name": "Spring derms"})  # fmt: skip
+    assert response.status_code == 302
+    with tenant_a.context():
+        shortlist = CreatorList.objects.get(name="Spring derms")
+        assert shortlist.entries.count() == 2
+    # Adding again is harmless; the list page shows them.
+    client.post(url(tenant_a, "lists/add/"), {"creator_ids": [derm.pk], "list_id": shortlist.pk})
+    page = client.get(url(tenant_a, f"lists/{shortlist.pk}/")).content.decode()
+    assert "Dr Ana Ruiz" in page
+
+
+def test_bulk_add_ignores_another_organizations_creators(tenant_a, tenant_b, two):
+    with tenant_b.context():
+        foreign = make_creator(tenant_b.organization, name="Foreign")
+    client = tenant_a.client(Role.MEMBER)
+    client.post(url(tenant_a, "lists/add/"), {"creator_ids": [foreign.pk], "new_list_name": "X"})
+    with tenant_a.context():
+        assert CreatorList.objects.get(name="X").entries.count() == 0
+
+
+def test_viewer_cannot_bulk_add(tenant_a, two):
+    derm, _ = two
+    response = tenant_a.client(Role.VIEWER).post(
+        url(tenant_a, "lists/add/"), {"creator_ids": [derm.pk], "new_list_name": "nope"}
+    )
+    assert response.status_code == 403
+
+
+def test_save_and_reopen_a_search(tenant_a, two):
+    client = tenant_a.client(Role.MEMBER)
+    client.post(url(tenant_a, "searches/save/"),
+                {"name": "US derms", "query": "q=dermatologist&country=US"})  # fmt: skip
+    with tenant_a.context():
+        saved = SavedSearch.objects.get(name="US derms")
+    assert saved.query == {"q": ["dermatologist"], "country": ["US"]}
+    page = client.get(url(tenant_a)).content.decode()
+    assert "US derms" in page and "q=dermatologist" in page
+
+
+def test_creator_page_shows_scorecard_against_search_target(tenant_a, two):
+    derm, _ = two
+    page = (
+        tenant_a.client(Role.VIEWER)
+        .get(url(tenant_a, f"{derm.pk}/"), {"audience_country": "US"})
+        .content.decode()
+    )
+    assert "Vetting scorecard" in page and "Audience match" in page and "% in US" in page
+    assert "manual" in page  # provenance of the figures
+
+
+def test_creator_page_actions(tenant_a, two):
+    derm, _ = two
+    client = tenant_a.client(Role.MEMBER)
+    client.post(url(tenant_a, f"{derm.pk}/notes/"), {"text": "Met at AAD 2026"})
+    client.post(url(tenant_a, f"{derm.pk}/accounts/"),
+                {"platform": "youtube", "handle": "@AnaDerm", "followers": "5000",
+                 "audience_countries": "US:50, CA:10"})  # fmt: skip
+    response = client.post(url(tenant_a, f"{derm.pk}/credentials/"),
+                           {"credential_status": "verified", "evidence_url": ""}, follow=True)  # fmt: skip
+    assert "evidence" in response.content.decode().lower()  # refused without evidence
+    client.post(url(tenant_a, f"{derm.pk}/credentials/"),
+                {"credential_status": "verified", "evidence_url": "https://example.org/x"})  # fmt: skip
+    page = client.get(url(tenant_a, f"{derm.pk}/")).content.decode()
+    assert "Met at AAD 2026" in page and "@anaderm" in page and "Verified" in page
+
+
+def test_account_with_bad_shares_is_refused_with_reason(tenant_a, two):
+    derm, _ = two
+    response = tenant_a.client(Role.MEMBER).post(
+        url(tenant_a, f"{derm.pk}/accounts/"),
+        {"platform": "tiktok", "handle": "x", "audience_countries": "US:80, GB:40"}, follow=True,
+    )  # fmt: skip
+    assert "over 100%" in response.content.decode()
+
+
+def test_create_and_edit_creator(tenant_a):
+    client = tenant_a.client(Role.MEMBER)
+    response = client.post(url(tenant_a, "new/"), {
+        "name": "Coach Lee", "role": "kol", "status": "prospect", "rate_currency": "USD",
+        "niches": "running, strength", "languages": "en", "country": "us",
+        "account-platform": "instagram", "account-handle": "@CoachLee", "account-followers": "12000",
+    })  # fmt: skip
+    assert response.status_code == 302
+    detail = response["Location"]
+    creator_id = int(detail.rstrip("/").split("/")[-1])
+    response = client.post(url(tenant_a, f"{creator_id}/edit/"), {
+        "name": "Coach Lee", "role": "kol", "status": "active", "rate_currency": "USD",
+        "niches": "running", "country": "US", "post": "750", "reel": "",
+    })  # fmt: skip
+    assert response.status_code == 302
+    page = client.get(detail).content.decode()
+    assert "Active" in page and "750.00" in page
+
+
+def test_missing_name_shows_what_to_fix(tenant_a):
+    response = tenant_a.client(Role.MEMBER).post(url(tenant_a, "new/"), {"name": ""})
+    assert response.status_code == 200
+    assert "name" in response.context["form"].errors
+
+
+def test_export_is_the_current_search_and_defuses_formulas(tenant_a, two):
+    response = tenant_a.client(Role.VIEWER).get(url(tenant_a, "export.csv"), {"q": "skincare"})
+    assert response["Content-Type"].startswith("text/csv")
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert rows[0][0] == "Name"
+    exported = {r[0] for r in rows[1:]}
+    assert "Dr Ana Ruiz" in exported
+    assert '\'=HYPERLINK("http://x")' in exported  # a formula comes back as text
+    assert not any(cell.startswith(("=", "+", "@")) for row in rows for cell in row)
+
+
+def test_other_organizations_creator_is_404(tenant_a, tenant_b, two):
+    derm, _ = two
+    client = tenant_b.client(Role.OWNER)
+    slug = tenant_b.organization.slug
+    assert client.get(f"/o/{slug}/creators/{derm.pk}/").status_code == 404
+    assert client.post(f"/o/{slug}/creators/{derm.pk}/notes/", {"text": "x"}).status_code == 404
