@@ -23,6 +23,7 @@ from creators.models import (
     SavedSearch,
     SocialAccount,
 )
+from creators.pagination import CreatorApiPagination
 from kolhub.api.base import OrganizationViewSet
 
 
@@ -166,6 +167,7 @@ class CreatorApi(
     model = Creator
     lookup_url_kwarg = "creator_id"
     filterset_class = CreatorFilterSet
+    pagination_class = CreatorApiPagination
 
     def get_org_queryset(self, organization):
         if self.action == "list":

@@ -201,7 +201,7 @@ class CreatorFilterSet(django_filters.FilterSet):
         return self._sort(queryset, data)
 
     def _sort(self, queryset: QuerySet, data: dict) -> QuerySet:
-        sort = data.get("sort") or ("relevance" if data.get("q") else "fit")
+        sort = sort_of(data)
         expression, params = scoring.fit_sql(target_from(data))
         fit = RawSQL(expression, params, output_field=FloatField())  # noqa: S611 (params bound)
         queryset = queryset.annotate(fit=fit)
@@ -212,6 +212,11 @@ class CreatorFilterSet(django_filters.FilterSet):
         if sort == "engagement":
             return queryset.order_by(F("engagement_rate").desc(nulls_last=True), "id")
         return queryset.order_by("-fit", "-followers", "id")
+
+
+def sort_of(data) -> str:
+    """The sort in effect: as asked, else relevance for a text search, else fit."""
+    return data.get("sort") or ("relevance" if data.get("q") else "fit")
 
 
 def target_from(data: dict) -> scoring.Target:

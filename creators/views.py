@@ -8,7 +8,6 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseRedirect, QueryDict, StreamingHttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -17,7 +16,7 @@ from django.views.generic import TemplateView
 
 from creators import selectors, services
 from creators.exports import safe_cell
-from creators.filters import SORTS, TIER_CHOICES
+from creators.filters import SORTS, TIER_CHOICES, sort_of
 from creators.forms import (
     AccountForm,
     CreatorForm,
@@ -38,6 +37,7 @@ from creators.models import (
     SavedSearch,
     SocialAccount,
 )
+from creators.pagination import CreatorPaginator
 from creators.scoring import WEIGHTS
 from kolhub.forms import add_service_errors
 from kolhub.models import Role, User
@@ -78,7 +78,10 @@ class DiscoveryView(OrganizationMixin, TemplateView):
         filterset = selectors.creator_search(organization=org, params=self.request.GET)
         page = None
         if filterset.form.is_valid():
-            page = Paginator(filterset.qs, PER_PAGE).get_page(self.request.GET.get("page"))
+            paginator = CreatorPaginator(
+                filterset.qs, PER_PAGE, fit_sorted=sort_of(filterset.form.cleaned_data) == "fit"
+            )
+            page = paginator.get_page(self.request.GET.get("page"))
         params = _filter_params(self.request)
         context.update(
             filterset=filterset,

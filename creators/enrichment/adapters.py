@@ -145,11 +145,15 @@ class YouTubeAdapter:
     def _get(self, base_url: str, api_key: str, params: dict[str, str]) -> list[dict] | Failure:
         """GET channels.list; the channel items, or a Failure that never contains the key."""
         query = urlencode({"part": "snippet,statistics", **params, "key": api_key}, safe=",@")
-        request = urllib.request.Request(  # noqa: S310 (http(s) only: base_url is a URLField)
+        host = urlsplit(base_url).netloc or base_url
+        if urlsplit(base_url).scheme not in ("http", "https"):
+            # urllib would also open file:// and ftp:// URLs; the form only takes http(s),
+            # but a credential saved another way is checked here too.
+            return Failure(f"The API base URL {base_url!r} is not an http(s) URL.", halts_run=True)
+        request = urllib.request.Request(  # noqa: S310 (scheme checked above)
             f"{base_url}/channels?{query}",
             headers={"Accept": "application/json", "User-Agent": "KOLHub-enrichment/1"},
         )
-        host = urlsplit(base_url).netloc or base_url
         timed_out = Failure(
             f"The YouTube API at {host} did not answer within {self.timeout:g} s.", halts_run=True
         )
@@ -167,11 +171,9 @@ class YouTubeAdapter:
                 f"Could not reach the YouTube API at {host}: {error.reason}.", halts_run=True
             )
         except (http.client.HTTPException, OSError) as error:
+            cause = error.__class__.__name__ + (f": {error}" if str(error) else "")
             return Failure(
-                f"The connection to the YouTube API at {host} failed: "
-                f"{error.__class__.__name__} {error}".rstrip()
-                + ".",
-                halts_run=True,
+                f"The connection to the YouTube API at {host} failed ({cause}).", halts_run=True
             )
         try:
             payload = json.loads(body)
@@ -199,7 +201,7 @@ class YouTubeAdapter:
         ]
         message = strip_tags(str(detail.get("message") or error.reason or "")).strip()
         reason = reasons[0] if reasons else f"HTTP {error.code}"
-        text = f"YouTube API refused the request ({reason}, HTTP {error.code})"
+        text = f"The YouTube API refused the request ({reason}, HTTP {error.code})"
         halts = error.code in (401, 403, 429) or bool(KEY_WIDE_REASONS.intersection(reasons))
         return Failure(f"{text}: {message}" if message else f"{text}.", halts_run=halts)
 

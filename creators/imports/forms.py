@@ -72,9 +72,11 @@ class MappingForm(forms.Form):
 
     def current_on_duplicate(self) -> str:
         value = self.data.get("on_duplicate") if self.is_bound else None
-        return value if value in CreatorImport.OnDuplicate.values else self.fields[
-            "on_duplicate"
-        ].initial
+        return (
+            value
+            if value in CreatorImport.OnDuplicate.values
+            else self.fields["on_duplicate"].initial
+        )
 
     def clean(self):
         cleaned = super().clean()

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -40,10 +41,10 @@ class RowError:
 class RowResult:
     line: int
     # field -> typed value, for the non-empty cells that passed.
-    values: dict[str, Any] = field(default_factory=dict)
-    errors: list[RowError] = field(default_factory=list)
+    values: dict[str, Any] = dataclass_field(default_factory=dict)
+    errors: list[RowError] = dataclass_field(default_factory=list)
     # field -> reason, for showing errors next to their cells in the preview.
-    field_errors: dict[str, str] = field(default_factory=dict)
+    field_errors: dict[str, str] = dataclass_field(default_factory=dict)
 
     @property
     def ok(self) -> bool:

@@ -125,9 +125,9 @@ def import_preview(
         for platform, handle in keys:
             match |= Q(platform=platform, handle=handle)
         existing = set(
-            SocialAccount.objects.for_org(organization).filter(match).values_list(
-                "platform", "handle"
-            )
+            SocialAccount.objects.for_org(organization)
+            .filter(match)
+            .values_list("platform", "handle")
         )
     rows = []
     for result in results:

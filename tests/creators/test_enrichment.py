@@ -529,7 +529,7 @@ def test_adapter_speaks_the_wire_without_a_database(youtube):
     assert outcomes[1].values == {"followers": 1, "avg_views": 5000}
     assert outcomes[1].title == "A channel"
     assert outcomes[3] == Failure(
-        "YouTube API refused the request (backendError, HTTP 500): Backend Error", halts_run=False
+        "The YouTube API refused the request (backendError, HTTP 500): Backend Error"
     )
     # A server error is about that request: the next lookup still goes out.
     assert isinstance(outcomes[4], Figures) and outcomes[4].external_id == channel_id(81)
@@ -561,6 +561,15 @@ def test_a_response_that_is_not_a_channel_list_is_a_failure(monkeypatch):
         server.shutdown()
         server.server_close()
     assert "not JSON" in outcomes[1].reason
+
+
+def test_a_base_url_that_is_not_http_is_refused_without_opening_it(tmp_path):
+    (tmp_path / "channels").write_text('{"items": []}')
+    credential = SimpleNamespace(api_key=API_KEY, base_url=f"file://{tmp_path}")
+    outcomes = YouTubeAdapter().fetch(
+        [SimpleNamespace(pk=1, handle="x", external_id=channel_id(1))], credential
+    )
+    assert outcomes[1].reason.endswith("is not an http(s) URL.")
 
 
 def test_the_registry_knows_youtube():
