@@ -1,7 +1,7 @@
 """Pages of discovery results that stay fast at a million creators.
 
 Two things a plain Paginator does that hurt at that size:
-- COUNT(*) over every match: we count up to COUNT_CAP and say "10,000+" beyond;
+- COUNT(*) over every match: we count up to COUNT_CAP and say "1,000+" beyond;
 - ORDER BY fit over every match: fit = base_score + (target terms ≤ TARGET_POINTS), so a
   row can only reach the top k if base_score ≥ (k-th best fit so far) − TARGET_POINTS.
   We find a k-th best among the best rows by base_score (an index walk), then let
@@ -19,7 +19,7 @@ from rest_framework.pagination import PageNumberPagination
 from creators.filters import sort_of
 from creators.scoring import WEIGHTS
 
-COUNT_CAP = 10_000
+COUNT_CAP = 1_000
 # The most the fit can exceed base_score by: the target-dependent components' weights,
 # plus 0.05 because the fit is rounded (half up) to one decimal.
 TARGET_POINTS = Decimal(WEIGHTS["audience_match"] + WEIGHTS["brand_conflicts"]) + Decimal("0.05")

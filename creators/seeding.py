@@ -597,7 +597,7 @@ class CreatorGenerator:
         if platform in ("podcast", "blog"):
             er = credibility = None  # no platform metrics for these
         else:
-            factor = rng.lognormvariate(0, 0.3) * ROLE_ER[role]
+            factor = math.exp(rng.gauss(0, 0.3)) * ROLE_ER[role]
             roll = rng.random()
             if roll < 0.02:
                 factor = rng.uniform(4.3, 7.0)  # bought engagement
@@ -629,7 +629,7 @@ class CreatorGenerator:
         profile = list(AGE_PROFILE[platform])
         if "anti-aging" in niches:
             profile = [w * (1.7 if i >= 3 else 1) for i, w in enumerate(profile)]
-        weights = {b: w * rng.lognormvariate(0, 0.25) for b, w in
+        weights = {b: w * math.exp(rng.gauss(0, 0.25)) for b, w in
                    zip(AGE_BUCKETS, profile, strict=True) if w}  # fmt: skip
         return _shares(weights, 100)
 

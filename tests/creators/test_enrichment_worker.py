@@ -20,12 +20,6 @@ from tests.kolhub.test_worker import live_worker  # noqa: F401 (a fixture)
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="Celery autodiscovers creators.tasks only: creators/tasks.py must import "
-    "creators.enrichment.tasks (outside this package; see the enrichment report)",
-)
 def test_a_worker_refreshes_an_account(live_worker, tenant_a):  # noqa: F811
     registered = app.control.inspect(destination=[live_worker.name], timeout=5).registered() or {}
     names = set(registered.get(live_worker.name, []))
