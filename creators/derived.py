@@ -14,6 +14,19 @@ from creators import scoring
 from creators.models import Creator
 from kolhub.models import Organization
 
+
+def search_vector_sql(handles: str) -> str:
+    """The search vector of a creator row `c`: name and handles weigh most, then
+    credentials, profession and niches, then the bio. `handles` is the SQL for the handle
+    array (the bulk loader passes the row's own column)."""
+    return (
+        f"setweight(to_tsvector('english', c.name || ' ' || array_to_string({handles}, ' ')), 'A')"
+        " || setweight(to_tsvector('english', c.credentials || ' ' || c.profession || ' '"
+        " || array_to_string(c.niches, ' ')), 'B')"
+        " || setweight(to_tsvector('english', c.bio), 'C')"
+    )
+
+
 # Followers-weighted averages; platforms and handles ordered largest account first, so
 # platforms[1] is the primary platform; the audience is the primary account's.
 AGGREGATE_SQL = """
@@ -62,19 +75,14 @@ UPDATE creators_creator c SET
   audience_interests = coalesce(prim.audience_interests, '{}'),
   brands_mentioned = coalesce(brands.brands, '{}'),
   min_rate = rates.min_rate,
-  search_vector =
-    setweight(to_tsvector('english',
-                          c.name || ' ' || array_to_string(coalesce(acc.handles, '{}'), ' ')), 'A')
-    || setweight(to_tsvector('english', c.credentials || ' ' || c.profession || ' '
-                 || array_to_string(c.niches, ' ')), 'B')
-    || setweight(to_tsvector('english', c.bio), 'C')
+  search_vector = {search_vector}
 FROM ids
 LEFT JOIN acc ON acc.creator_id = ids.id
 LEFT JOIN prim ON prim.creator_id = ids.id
 LEFT JOIN brands ON brands.creator_id = ids.id
 LEFT JOIN rates ON rates.creator_id = ids.id
 WHERE c.id = ids.id
-"""
+""".replace("{search_vector}", search_vector_sql("coalesce(acc.handles, '{}')"))
 
 SCORE_SQL = """
 UPDATE creators_creator c SET base_score = v.score
