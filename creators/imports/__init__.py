@@ -9,8 +9,9 @@ The steps, and where each lives:
    (`fields.py`), pre-filled from the organization's remembered choices and from obvious
    header names; the first rows are shown as they will be imported;
 3. run (`tasks.import_creators_task` -> `services.import_run`): the file is read again
-   (`reading.py`), every row validated (`rows.py`) and written in batches (`writing.py`),
-   each batch one transaction that also moves the progress counters;
+   (`reading.py`) and every row validated (`rows.py`) in a thread that stays a batch or
+   two ahead (`batches.py`), while each batch is written (`writing.py`) in one
+   transaction that also moves the progress counters;
 4. results: counters, the row errors, and the errors as CSV (`exports.py`).
 
 The rules a person needs (one row = one creator + one account, what a duplicate is, the

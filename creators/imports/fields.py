@@ -72,16 +72,21 @@ CONVENTIONS = [
      "An account is the same account when the platform and the handle match one already "
      "in your roster. You choose whether such a row updates it or is skipped. The same "
      "platform and handle twice in one file is an error on the second row."),
-    ("Empty cells", "An empty cell leaves what you already have untouched."),
+    ("Empty cells",
+     "An empty cell leaves what you already have untouched. When several rows describe the "
+     "same creator, the last non-empty value of each creator column wins."),
     ("Lists", "Niches, languages and brands: several values separated by ; or |."),
     ("Audience",
      "Countries, ages, gender and interests as KEY:SHARE pairs separated by ; or |, in "
      "percent: US:40;GB:20 or 18-24:30;25-34:45 or female:70;male:30. Shares add up to at "
      "most 100."),
     ("Numbers",
-     "Followers and views are whole numbers (12,000 is fine). Rates, engagement, "
-     "credibility and sponsored posts are percentages from 0 to 100 (3.2 or 3.2%)."),
-    ("Rates", "One column per deliverable (Rate: post, Rate: reel…), in the rate currency."),
+     "Followers and views are whole numbers (12,000 is fine). Engagement, credibility and "
+     "sponsored posts are percentages from 0 to 100 (3.2 or 3.2%)."),
+    ("Rates",
+     "One column per deliverable (Rate: post, Rate: reel…), an amount in the creator's rate "
+     "currency: 1200 or 1,200.50."),
+    ("Lines", "Errors name the line of the spreadsheet: the header is line 1."),
 ]  # fmt: skip
 
 _SYNONYMS: dict[str, list[str]] = {

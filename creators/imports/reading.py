@@ -125,6 +125,8 @@ def _open_csv(fileobj: IO[bytes]) -> Iterator[Table]:
     stream = io.TextIOWrapper(fileobj, encoding=encoding, newline="")
     try:
         first = stream.readline()
+        if not first:
+            raise ValidationError("The file is empty.")
         counts = {d: first.count(d) for d in DELIMITERS}
         delimiter = max(DELIMITERS, key=lambda d: (counts[d], d == ","))
         reader = csv.reader(itertools.chain([first], stream), delimiter=delimiter)
@@ -132,9 +134,7 @@ def _open_csv(fileobj: IO[bytes]) -> Iterator[Table]:
             raw_headers = next(reader, None)
         except csv.Error as error:
             raise ValidationError(f"Line 1 could not be read as CSV: {error}.") from None
-        if raw_headers is None:
-            raise ValidationError("The file is empty.")
-        headers = check_headers(raw_headers)
+        headers = check_headers(raw_headers or [])
 
         def rows() -> Iterator[tuple[int, list[str]]]:
             line = 1

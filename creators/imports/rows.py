@@ -24,6 +24,9 @@ from creators.models import AGE_BUCKETS, CreatorRole, CreatorStatus, Platform
 from creators.services import clean_account_figures, normalize_handle, normalize_tags
 from kolhub.models import CURRENCIES
 
+_CREATOR_FIELDS = frozenset(k for k, t in TARGETS_BY_KEY.items() if t.group == CREATOR)
+_ACCOUNT_FIELDS = frozenset(k for k, t in TARGETS_BY_KEY.items() if t.group in (ACCOUNT, AUDIENCE))
+
 
 class CellProblem(Exception):
     """A cell that cannot be imported; the message is the reason shown to the person."""
@@ -51,12 +54,10 @@ class RowResult:
         return not self.errors
 
     def creator_data(self) -> dict[str, Any]:
-        return {k: v for k, v in self.values.items() if TARGETS_BY_KEY[k].group == CREATOR}
+        return {k: v for k, v in self.values.items() if k in _CREATOR_FIELDS}
 
     def account_data(self) -> dict[str, Any]:
-        return {
-            k: v for k, v in self.values.items() if TARGETS_BY_KEY[k].group in (ACCOUNT, AUDIENCE)
-        }
+        return {k: v for k, v in self.values.items() if k in _ACCOUNT_FIELDS}
 
     def rates(self) -> dict[str, Decimal]:
         return {RATE_KEYS[k]: v for k, v in self.values.items() if k in RATE_KEYS}

@@ -95,7 +95,8 @@ def import_mapping_initial(*, organization: Organization, headers: list[str]) ->
 class PreviewCell:
     header: str
     label: str
-    text: str
+    text: str  # the value as it will be stored
+    raw: str = ""  # the cell as the file has it
     error: str = ""
 
 
@@ -103,7 +104,7 @@ class PreviewCell:
 class PreviewRow:
     line: int
     cells: list[PreviewCell]
-    outcome: str  # "new", "update", "skip" or "error"
+    outcome: str  # "new", "update", "skip", "error" or "unmapped"
     other_errors: list[str] = field(default_factory=list)
 
 
@@ -130,18 +131,21 @@ def import_preview(
             .values_list("platform", "handle")
         )
     rows = []
-    for result in results:
+    for result, (_, cells) in zip(results, sample.rows, strict=True):
         cells = [
             PreviewCell(
                 header=header,
                 label=TARGETS_BY_KEY[target].label,
                 text=_display(result.values.get(target)),
+                raw=cells[index] if index < len(cells) else "",
                 error=result.field_errors.get(target, ""),
             )
-            for _, header, target, _ in validator.columns
+            for index, header, target, _ in validator.columns
         ]
         if not result.ok:
             outcome = "error"
+        elif "platform" not in result.values or "handle" not in result.values:
+            outcome = "unmapped"  # the mapping lacks a required column
         elif (result.values["platform"], result.values["handle"]) in existing:
             outcome = "update" if on_duplicate == CreatorImport.OnDuplicate.UPDATE else "skip"
         else:

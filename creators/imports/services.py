@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Mapping
-from dataclasses import dataclass
+from typing import IO
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
@@ -15,10 +15,10 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from creators.imports.batches import Batch, ReadAhead, read_batches
 from creators.imports.fields import mapping_problems, normalize_header
-from creators.imports.reading import MAX_UPLOAD_BYTES, XLSX, file_kind, open_table
-from creators.imports.rows import RowResult, Validator
-from creators.imports.writing import write_batch
+from creators.imports.reading import CSV, MAX_UPLOAD_BYTES, XLSX, file_kind, open_table
+from creators.imports.writing import CreatorIdentities, write_batch
 from creators.models import CreatorImport, ImportColumnMapping, ImportRowError
 from kolhub.models import Organization
 from kolhub.tenancy.context import tenant_context
@@ -132,13 +132,6 @@ class _Superseded(Exception):
     """Another run of the same import has moved past this one's position."""
 
 
-@dataclass
-class _Batch:
-    first_line: int
-    last_line: int
-    results: list[RowResult]
-
-
 def import_run(*, organization: Organization, import_id: int) -> str:
     """Read, validate and write the whole file; returns the final status.
 
@@ -159,38 +152,21 @@ def import_run(*, organization: Organization, import_id: int) -> str:
         creator_import.started_at = creator_import.started_at or now
         creator_import.failure = ""
         creator_import.save(update_fields=["status", "started_at", "failure", "updated_at"])
+        identities = CreatorIdentities.at_start(organization)
     position = creator_import.processed_rows
-    batch: _Batch | None = None
+    batch: Batch | None = None
     try:
         with creator_import.file.open("rb") as fileobj:
-            kind = XLSX if creator_import.file.name.endswith(".xlsx") else "csv"
+            kind = XLSX if creator_import.file.name.endswith(".xlsx") else CSV
             if not creator_import.total_rows:
-                _set_total(organization, import_id, _count_rows(fileobj, kind))
-            with open_table(fileobj, kind) as table:
-                problems = mapping_problems(creator_import.mapping) + [
-                    f"The file has no column called “{h}” any more."
-                    for h, f in creator_import.mapping.items()
-                    if f and h not in table.headers
-                ]
-                if problems:
-                    raise ValidationError(problems)
-                validator = Validator(table.headers, creator_import.mapping)
-                seen = 0
-                for line, cells in table.rows:
-                    seen += 1
-                    if seen <= position:
-                        validator.remember(line, cells)
-                        continue
-                    if batch is None:
-                        batch = _Batch(line, line, [])
-                    batch.results.append(validator.validate(line, cells))
-                    batch.last_line = line
-                    if len(batch.results) >= BATCH_ROWS:
-                        position = _commit_batch(organization, import_id, position, batch)
-                        batch = None
-                if batch is not None:
-                    position = _commit_batch(organization, import_id, position, batch)
-                    batch = None
+                _set_total(organization, import_id, _estimate_rows(fileobj, kind))
+            batches = read_batches(
+                fileobj, kind, creator_import.mapping, size=BATCH_ROWS, skip=position
+            )
+            with ReadAhead(batches) as ahead:
+                for batch in ahead:
+                    position = _commit_batch(organization, import_id, position, batch, identities)
+                batch = None
         with tenant_context(organization):
             CreatorImport.objects.for_org(organization).filter(pk=import_id).update(
                 status=Status.DONE, total_rows=F("processed_rows"),
@@ -212,7 +188,10 @@ def import_run(*, organization: Organization, import_id: int) -> str:
         return Status.FAILED
 
 
-def _commit_batch(organization: Organization, import_id: int, position: int, batch: _Batch) -> int:
+def _commit_batch(
+    organization: Organization, import_id: int, position: int, batch: Batch,
+    identities: CreatorIdentities,
+) -> int:  # fmt: skip
     now = timezone.now()
     results = batch.results
     with tenant_context(organization):
@@ -226,8 +205,9 @@ def _commit_batch(organization: Organization, import_id: int, position: int, bat
             raise _Superseded
         good = [r for r in results if r.ok]
         outcome = write_batch(
-            organization=organization, rows=good, on_duplicate=locked.on_duplicate, now=now
-        )
+            organization=organization, rows=good, on_duplicate=locked.on_duplicate, now=now,
+            identities=identities,
+        )  # fmt: skip
         ImportRowError.objects.bulk_create(
             ImportRowError(organization=organization, creator_import_id=import_id, line=e.line,
                            column=e.column[:200], value=e.value, reason=e.reason)
@@ -244,13 +224,20 @@ def _commit_batch(organization: Organization, import_id: int, position: int, bat
     return position + len(results)
 
 
-def _count_rows(fileobj, kind: str) -> int:
-    """Rows under the header, for the progress bar. A CSV is counted (a fast pass of the
-    csv module); an XLSX says how many it has, or is counted as it goes."""
-    with open_table(fileobj, kind) as table:
-        if table.row_hint is not None:
-            return table.row_hint
-        return sum(1 for _ in table.rows)
+def _estimate_rows(fileobj: IO[bytes], kind: str) -> int:
+    """Rows under the header, for the progress bar: the line breaks of a CSV (a cell with
+    a line break in it counts twice), the dimension an XLSX records. The exact count
+    replaces it when the import is done."""
+    if kind == XLSX:
+        with open_table(fileobj, kind) as table:
+            return table.row_hint or 0
+    fileobj.seek(0)
+    breaks, last = 0, b""
+    while chunk := fileobj.read(1 << 20):
+        breaks += chunk.count(b"\n")
+        last = chunk
+    fileobj.seek(0)
+    return max(0, breaks - (1 if last.endswith(b"\n") else 0))
 
 
 def _set_total(organization: Organization, import_id: int, total: int) -> None:
@@ -260,7 +247,7 @@ def _set_total(organization: Organization, import_id: int, total: int) -> None:
         )
 
 
-def _failure_reason(error: Exception, batch: _Batch | None) -> str:
+def _failure_reason(error: Exception, batch: Batch | None) -> str:
     if isinstance(error, ValidationError):
         text = " ".join(error.messages)
     elif isinstance(error, FileNotFoundError):

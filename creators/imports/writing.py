@@ -5,19 +5,25 @@ Runs inside the caller's tenant transaction. The rules:
 - an account is (organization, platform, handle). A row whose account exists is a
   duplicate: with "update" it updates that account and its creator, with "skip" it
   touches nothing;
-- a row whose account is new belongs to an existing creator with the same name and email
-  (both compared case-insensitively; rows without an email always start a new creator),
-  to a creator started by an earlier row of the same batch, or to a new creator. With
-  "skip", an existing creator's own fields and rates are left alone; the new account is
-  still added to it;
-- empty cells were dropped by the validator, so they never erase a stored value;
+- a row whose account is new belongs to the creator with the same name and email (both
+  compared case-insensitively; a row without an email always starts a new creator): one
+  that was in the roster when the run started, or one an earlier row of this file
+  created; failing both, to a new creator. With "skip", an existing creator's own fields
+  and rates are left alone; the new account is still added to it;
+- when several rows change the same creator, each non-empty cell overwrites, in file
+  order (so the last row's value wins); empty cells were dropped by the validator and
+  never erase a stored value;
 - each figure written is stamped in the account's provenance with source "import" and
   the time, the structure creators.services.account_upsert writes.
 
-New rows go in with bulk_create; existing rows are read once, changed in Python (the
-creator with creators.services' own field rules) and written back with one UPDATE per
-table from a JSON recordset, then creators.derived.refresh_derived runs once for the
-batch."""
+New creators and accounts go in with one INSERT per table from a JSON recordset (creator
+ids drawn from the sequence first, so accounts can point at their new creators); existing
+rows are read once, changed in Python (the creator with creators.services' own field
+rules) and written back with one UPDATE per table, also from a JSON recordset; rates are
+one INSERT … ON CONFLICT. Then creators.derived.refresh_derived runs once for the batch.
+Django's bulk_create would do the same job, but compiling a 70,000-parameter INSERT costs
+more than validating the rows (measured with bench/creator_import.py), and COPY, faster
+still, is refused by PostgreSQL on a table with row-level security."""
 
 from __future__ import annotations
 
@@ -25,15 +31,18 @@ import datetime as dt
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
 
+import psycopg
 from django.db import connection
-from django.db.models import Model
+from django.db.models import Field, Model
 from django.db.models.functions import Lower
 
 from creators.derived import refresh_derived
 from creators.imports.fields import CREATOR_KEYS
 from creators.imports.rows import RowResult
-from creators.models import Creator, CreatorImport, RateCardItem, SocialAccount, Source
+from creators.models import Creator, CreatorImport, SocialAccount, Source
 from creators.services import _apply_creator_fields
 from kolhub.models import Organization
 
@@ -41,6 +50,7 @@ ACCOUNT_COLUMNS = ["url", "followers", "avg_views", "engagement_rate", "credibil
                    "sponsored_ratio", "brands_mentioned", "audience_countries", "audience_ages",
                    "audience_gender", "audience_interests"]  # fmt: skip
 NOT_FIGURES = {"platform", "handle", "url"}
+STAMPED = ("created_at", "updated_at")
 
 EXISTING_ACCOUNTS_SQL = """
 SELECT a.platform, a.handle, a.id, a.creator_id
@@ -49,6 +59,43 @@ SELECT a.platform, a.handle, a.id, a.creator_id
     ON a.platform = k.platform AND a.handle = k.handle
  WHERE a.organization_id = %s
 """
+RATES_SQL = """
+INSERT INTO creators_ratecarditem
+       (organization_id, creator_id, deliverable, amount, created_at, updated_at)
+SELECT %(organization)s, v.creator_id, v.deliverable, v.amount, %(now)s, %(now)s
+  FROM jsonb_to_recordset(%(rates)s::jsonb)
+       AS v(creator_id bigint, deliverable varchar(10), amount numeric(12, 2))
+    ON CONFLICT (organization_id, creator_id, deliverable)
+    DO UPDATE SET amount = EXCLUDED.amount, updated_at = EXCLUDED.updated_at
+"""
+
+Identity = tuple[str, str]
+
+
+@dataclass
+class CreatorIdentities:
+    """Which creator a (name, email) is, across the batches of one run.
+
+    Creators in the roster before the run are looked up per batch, only among ids up to
+    `preexisting_max_id` (None: there were none with an email); creators the run creates
+    are remembered here, so no batch has to search the rows earlier batches inserted."""
+
+    preexisting_max_id: int | None
+    known: dict[Identity, int] = field(default_factory=dict)
+    # Creators this run created: later rows about them fill them in, whatever the
+    # on-duplicate choice (that choice is about what was in the roster before).
+    created: set[int] = field(default_factory=set)
+
+    @classmethod
+    def at_start(cls, organization: Organization) -> CreatorIdentities:
+        last = (
+            Creator.objects.for_org(organization)
+            .exclude(email="")
+            .order_by("-id")
+            .values_list("id", flat=True)
+            .first()
+        )
+        return cls(preexisting_max_id=last)
 
 
 @dataclass
@@ -61,7 +108,7 @@ class BatchOutcome:
 
 def write_batch(
     *, organization: Organization, rows: Sequence[RowResult], on_duplicate: str,
-    now: dt.datetime,
+    now: dt.datetime, identities: CreatorIdentities,
 ) -> BatchOutcome:  # fmt: skip
     outcome = BatchOutcome()
     if not rows:
@@ -70,116 +117,103 @@ def write_batch(
     stamp = {"source": Source.IMPORT, "at": now.isoformat()}
 
     existing = _existing_accounts(organization, rows)
-    duplicates = [r for r in rows if _account_key(r) in existing]
-    fresh = [r for r in rows if _account_key(r) not in existing]
     if not update:
-        outcome.skipped = len(duplicates)
-        duplicates = []
+        outcome.skipped = sum(1 for r in rows if _account_key(r) in existing)
+        rows = [r for r in rows if _account_key(r) not in existing]
+    identity_of = {id(r): _identity(r.values) for r in rows if _account_key(r) not in existing}
+    _match_preexisting(organization, identities, identity_of.values())
 
-    # Every existing creator this batch may touch, each loaded once, so two rows about the
+    # Existing creators this batch changes, each loaded once, so that two rows about the
     # same creator change one object.
-    emails = {r.values["email"].lower() for r in fresh if r.values.get("email")}
-    owner_ids = {existing[_account_key(r)][1] for r in duplicates}
+    wanted = {existing[_account_key(r)][1] for r in rows if _account_key(r) in existing}
+    for identity in identity_of.values():
+        creator_id = identities.known.get(identity) if identity else None
+        if creator_id is not None and (update or creator_id in identities.created):
+            wanted.add(creator_id)
     creators: dict[int, Creator] = {}
-    if owner_ids or emails:
+    if wanted:
         query = Creator.objects.for_org(organization).defer("search_vector")
-        for creator in query.filter(id__in=owner_ids):
-            creators[creator.pk] = creator
-        by_identity: dict[tuple[str, str], Creator] = {}
-        if emails:
-            matches = (
-                query.annotate(email_lower=Lower("email"))
-                .filter(email_lower__in=emails)
-                .order_by("id")
-            )
-            for creator in matches:
-                creator = creators.setdefault(creator.pk, creator)
-                by_identity.setdefault(_identity(creator.name, creator.email), creator)
-    else:
-        by_identity = {}
+        creators = {c.pk: c for c in query.filter(id__in=wanted)}
 
     changed: dict[int, Creator] = {}
+    started: dict[Identity, Creator] = {}
     new_creators: list[Creator] = []
-    started: dict[tuple[str, str], Creator] = {}
-    row_creator: list[tuple[RowResult, Creator, bool]] = []  # (row, creator, may change it)
+    placed: list[tuple[RowResult, Creator | int, bool]] = []  # row, creator, may change it
     for row in rows:
         key = _account_key(row)
-        data = row.creator_data()
+        identity = identity_of.get(id(row))
+        creator: Creator | int | None
         if key in existing:
-            if not update:
-                continue
             creator = creators[existing[key][1]]
-            writable = True
+        elif identity in started:
+            creator = started[identity]
+        elif identity in identities.known:
+            creator = identities.known[identity]
+            creator = creators.get(creator, creator)  # the object when it may change
         else:
-            identity = _identity(data["name"], data.get("email", ""))
-            creator = started.get(identity) if identity else None
-            if creator is None and identity:
-                creator = by_identity.get(identity)
-            if creator is None:
-                creator = Creator(organization=organization)
-                new_creators.append(creator)
-                if identity:
-                    started[identity] = creator
-            writable = creator.pk is None or update
+            creator = Creator(organization_id=organization.pk)
+            new_creators.append(creator)
+            if identity:
+                started[identity] = creator
+        writable = isinstance(creator, Creator)
         if writable:
-            _apply_creator_fields(creator, data)
+            _apply_creator_fields(creator, row.creator_data())
             if creator.pk is not None:
                 changed[creator.pk] = creator
-        row_creator.append((row, creator, writable))
+        placed.append((row, creator, writable))
 
-    Creator.objects.bulk_create(new_creators)
-    columns = [k for k in CREATOR_KEYS if any(k in r.values for r, _, w in row_creator if w)]
+    _insert_objects(Creator, new_creators, now=now)
+    identities.known.update((i, c.pk) for i, c in started.items())
+    identities.created.update(c.pk for c in new_creators)
+    columns = [k for k in CREATOR_KEYS if any(k in r.values for r, _, w in placed if w)]
     for creator in changed.values():
         creator.updated_at = now
     _update_rows(organization, Creator, changed.values(),
                  [*columns, "credential_status", "updated_at"])  # fmt: skip
 
-    new_accounts, updated_accounts = [], []
     accounts_by_id = {}
-    if duplicates:
-        ids = [existing[_account_key(r)][0] for r in duplicates]
-        accounts_by_id = {a.pk: a for a in SocialAccount.objects.for_org(organization).filter(
-            id__in=ids)}  # fmt: skip
-    rates: dict[tuple[int, str], RateCardItem] = {}
-    for row, creator, writable in row_creator:
+    updating = [existing[_account_key(r)][0] for r, _, _ in placed if _account_key(r) in existing]
+    if updating:
+        query = SocialAccount.objects.for_org(organization)
+        accounts_by_id = {a.pk: a for a in query.filter(id__in=updating)}
+    new_accounts: list[dict[str, Any]] = []
+    updated_accounts: list[SocialAccount] = []
+    rates: dict[tuple[int, str], dict[str, Any]] = {}
+    base = _account_defaults()
+    for row, creator, writable in placed:
+        creator_id = creator.pk if isinstance(creator, Creator) else creator
         key = _account_key(row)
-        data = row.account_data()
+        figures = row.account_data()
+        provenance = {name: stamp for name in figures if name not in NOT_FIGURES}
         if key in existing:
             account = accounts_by_id[existing[key][0]]
+            for name, value in figures.items():
+                setattr(account, name, value)
+            account.provenance = {**(account.provenance or {}), **provenance}
+            account.updated_at = now
             updated_accounts.append(account)
             outcome.updated += 1
         else:
-            account = SocialAccount(organization=organization, creator_id=creator.pk,
-                                    platform=key[0], handle=key[1])  # fmt: skip
-            new_accounts.append(account)
+            new_accounts.append({**base, **figures, "organization_id": organization.pk,
+                                 "creator_id": creator_id, "platform": key[0],
+                                 "handle": key[1], "provenance": provenance})  # fmt: skip
             outcome.created += 1
-        provenance = dict(account.provenance or {})
-        for name, value in data.items():
-            if name in ("platform", "handle"):
-                continue
-            setattr(account, name, value)
-            if name not in NOT_FIGURES:
-                provenance[name] = stamp
-        account.provenance = provenance
-        account.updated_at = now
-        outcome.creator_ids.add(creator.pk)
+        outcome.creator_ids.add(creator_id)
         if writable:
             for deliverable, amount in row.rates().items():
-                rates[(creator.pk, deliverable)] = RateCardItem(
-                    organization=organization, creator_id=creator.pk, deliverable=deliverable,
-                    amount=amount,
-                )  # fmt: skip
+                rates[(creator_id, deliverable)] = {
+                    "creator_id": creator_id, "deliverable": deliverable, "amount": amount
+                }  # fmt: skip
 
-    SocialAccount.objects.bulk_create(new_accounts)
-    account_columns = [c for c in ACCOUNT_COLUMNS if any(c in r.values for r in duplicates)]
+    _insert_dicts(SocialAccount, new_accounts, now=now)
+    account_columns = [
+        c for c in ACCOUNT_COLUMNS if any(c in r.values for r, _, _ in placed)
+    ]  # fmt: skip
     _update_rows(organization, SocialAccount, updated_accounts,
                  [*account_columns, "provenance", "updated_at"])  # fmt: skip
     if rates:
-        RateCardItem.objects.bulk_create(
-            rates.values(), update_conflicts=True,
-            unique_fields=["organization", "creator", "deliverable"],
-            update_fields=["amount", "updated_at"],
-        )  # fmt: skip
+        _execute(RATES_SQL, {"organization": organization.pk, "now": now,
+                             "rates": json.dumps(list(rates.values()), default=str)})  # fmt: skip
     refresh_derived(organization=organization, creator_ids=outcome.creator_ids)
     return outcome
 
@@ -188,10 +222,11 @@ def _account_key(row: RowResult) -> tuple[str, str]:
     return row.values["platform"], row.values["handle"]
 
 
-def _identity(name: str, email: str) -> tuple[str, str] | None:
+def _identity(values: dict[str, Any]) -> Identity | None:
+    email = values.get("email")
     if not email:
         return None
-    return " ".join(name.split()).lower(), email.strip().lower()
+    return values["name"].lower(), email.lower()
 
 
 def _existing_accounts(
@@ -199,12 +234,82 @@ def _existing_accounts(
 ) -> dict[tuple[str, str], tuple[int, int]]:
     """(platform, handle) -> (account id, creator id) for the batch's accounts that exist."""
     keys = [_account_key(r) for r in rows]
-    with connection.cursor() as cursor:
-        cursor.execute(
-            EXISTING_ACCOUNTS_SQL,
-            [[p for p, _ in keys], [h for _, h in keys], organization.pk],
-        )
-        return {(p, h): (account_id, creator_id) for p, h, account_id, creator_id in cursor}
+    found = _execute(
+        EXISTING_ACCOUNTS_SQL, [[p for p, _ in keys], [h for _, h in keys], organization.pk]
+    )
+    return {(p, h): (account_id, creator_id) for p, h, account_id, creator_id in found}
+
+
+def _match_preexisting(
+    organization: Organization, identities: CreatorIdentities, wanted: Iterable[Identity | None]
+) -> None:
+    """Add to `identities.known` the creators that were in the roster before the run and
+    have one of the wanted identities; the lowest id wins when several do."""
+    if identities.preexisting_max_id is None:
+        return
+    missing = {i for i in wanted if i is not None and i not in identities.known}
+    if not missing:
+        return
+    matches = (
+        Creator.objects.for_org(organization)
+        .filter(id__lte=identities.preexisting_max_id)
+        .annotate(email_lower=Lower("email"))
+        .filter(email_lower__in={email for _, email in missing})
+        .order_by("id")
+        .values_list("id", "name", "email")
+    )
+    for creator_id, name, email in matches:
+        identity = (" ".join(name.split()).lower(), email.lower())
+        if identity in missing:
+            identities.known.setdefault(identity, creator_id)
+
+
+@cache
+def _account_defaults() -> dict[str, Any]:
+    """A new account's column values before the row's own (shared between rows: the dicts
+    are only ever serialized, never changed)."""
+    return {
+        f.column: f.get_default()
+        for f in SocialAccount._meta.concrete_fields
+        if not f.primary_key and f.column not in STAMPED
+    }
+
+
+def _insert_objects(model: type[Model], objects: list[Model], *, now: dt.datetime) -> None:
+    """INSERT new model objects, ids drawn from the table's sequence first and set on the
+    objects (so rows of other tables can point at them in the same batch)."""
+    if not objects:
+        return
+    meta = model._meta
+    ids = _execute(
+        "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+        [meta.db_table, meta.pk.column, len(objects)],
+    )
+    for obj, (pk,) in zip(objects, ids, strict=True):
+        obj.pk = pk
+        obj.created_at = obj.updated_at = now
+    columns = [(f.column, f.attname) for f in meta.concrete_fields if f.column not in STAMPED]
+    _insert_dicts(
+        model, [{column: getattr(o, attname) for column, attname in columns} for o in objects],
+        now=now,
+    )  # fmt: skip
+
+
+def _insert_dicts(model: type[Model], rows: list[dict[str, Any]], *, now: dt.datetime) -> None:
+    """One INSERT for many rows given as {column: value}: every concrete column but the
+    created/updated stamps, which are `now`."""
+    if not rows:
+        return
+    quote = connection.ops.quote_name
+    columns = [f for f in model._meta.concrete_fields if f.column in rows[0]]
+    names = ", ".join(quote(f.column) for f in columns)
+    stamps = ", ".join(quote(c) for c in STAMPED)
+    _execute(
+        f"INSERT INTO {quote(model._meta.db_table)} ({names}, {stamps}) "  # noqa: S608
+        f"SELECT {names}, %s, %s FROM jsonb_to_recordset(%s::jsonb) "
+        f"AS v({_definitions(columns)})",
+        [now, now, json.dumps(rows, default=str)],
+    )
 
 
 def _update_rows(
@@ -221,13 +326,28 @@ def _update_rows(
     payload = [
         {"id": obj.pk, **{c.column: getattr(obj, c.attname) for c in columns}} for obj in objects
     ]
-    definitions = ", ".join(f"{quote(c.column)} {c.db_type(connection)}" for c in columns)
     assignments = ", ".join(f"{quote(c.column)} = v.{quote(c.column)}" for c in columns)
-    table = quote(model._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {table} t SET {assignments} "  # noqa: S608 - names come from the model
-            f"FROM jsonb_to_recordset(%s::jsonb) AS v(id bigint, {definitions}) "
-            "WHERE t.id = v.id AND t.organization_id = %s",
-            [json.dumps(payload, default=str), organization.pk],
-        )
+    _execute(
+        f"UPDATE {quote(model._meta.db_table)} t SET {assignments} "  # noqa: S608
+        f"FROM jsonb_to_recordset(%s::jsonb) AS v(id bigint, {_definitions(columns)}) "
+        "WHERE t.id = v.id AND t.organization_id = %s",
+        [json.dumps(payload, default=str), organization.pk],
+    )
+
+
+def _execute(sql: str, params: Sequence | dict) -> list[tuple]:
+    """Run one bulk statement on the current connection and transaction (so inside the
+    tenant context: its role and app.current_org), with the parameters sent apart from
+    the SQL. Django's cursor binds on the client: it would escape each batch's megabytes
+    of JSON into the SQL text, and psycopg would then hash that text for its
+    prepared-statement cache, on every statement. Returns the rows, if any."""
+    connection.ensure_connection()
+    with psycopg.Cursor(connection.connection) as cursor:
+        cursor.execute(sql, params, prepare=False)
+        return cursor.fetchall() if cursor.description else []
+
+
+def _definitions(columns: Sequence[Field]) -> str:
+    # Column names and types come from the models, never from the file.
+    quote = connection.ops.quote_name
+    return ", ".join(f"{quote(f.column)} {f.db_type(connection)}" for f in columns)
