@@ -13,6 +13,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
+from django.db.models import F
 
 from kolhub.models import CURRENCIES, TenantModel
 
@@ -158,7 +159,14 @@ class Creator(TenantModel):
             GinIndex(fields=["platforms"], name="creator_platforms"),
             GinIndex(fields=["languages"], name="creator_languages"),
             models.Index(fields=["organization", "-followers"], name="creator_org_followers"),
-            models.Index(fields=["organization", "-engagement_rate"], name="creator_org_er"),
+            # NULLS LAST, as discovery sorts: a plain DESC index (NULLS FIRST) cannot serve it.
+            models.Index(
+                F("organization"), F("engagement_rate").desc(nulls_last=True), name="creator_org_er"
+            ),
+            # Selective equality filters, for bitmap-AND with the GIN indexes.
+            models.Index(fields=["organization", "credential_status"], name="creator_org_cred"),
+            models.Index(fields=["organization", "country"], name="creator_org_country"),
+            models.Index(fields=["organization", "role"], name="creator_org_role"),
             models.Index(fields=["organization", "-base_score"], name="creator_org_base"),
         ]
 

@@ -89,6 +89,8 @@ AUTH_USER_MODEL = "kolhub.User"
 
 # The role that tenant queries run as (NOSUPERUSER NOBYPASSRLS); see kolhub/tenancy/rls.py.
 KOLHUB_APP_DB_ROLE = env("KOLHUB_APP_DB_ROLE", default="kolhub_app")
+# PostgreSQL work_mem inside tenant transactions (searches over large rosters).
+KOLHUB_TENANT_WORK_MEM = env("KOLHUB_TENANT_WORK_MEM", default="32MB")
 
 
 def redis_urls(url: str) -> tuple[str, str]:

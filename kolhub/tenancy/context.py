@@ -40,9 +40,16 @@ def tenant_context(organization: Organization) -> Iterator[Organization]:
                     "SELECT current_setting('role'), current_setting('app.current_org', true)"
                 )
                 previous_role, previous_org = cursor.fetchone()
+            # work_mem rides along in the same round trip: with the default 4 MB a
+            # full-text bitmap over a large roster goes lossy and rechecks every row.
             cursor.execute(
-                "SELECT set_config('role', %s, true), set_config('app.current_org', %s, true)",
-                [settings.KOLHUB_APP_DB_ROLE, str(organization.pk)],
+                "SELECT set_config('role', %s, true), set_config('app.current_org', %s, true),"
+                " set_config('work_mem', %s, true)",
+                [
+                    settings.KOLHUB_APP_DB_ROLE,
+                    str(organization.pk),
+                    settings.KOLHUB_TENANT_WORK_MEM,
+                ],
             )
         token = _current.set(organization)
         try:
