@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponseRedirect, QueryDict, StreamingHttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.cache import patch_vary_headers
 from django.views import View
 from django.views.generic import TemplateView
 
@@ -68,9 +69,17 @@ class DiscoveryView(OrganizationMixin, TemplateView):
     template_name = "creators/discovery.html"
 
     def get_template_names(self):
-        if self.request.htmx and not self.request.htmx.boosted:
+        htmx = self.request.htmx
+        # A history restore (the Back button, cache missed) needs the whole page.
+        if htmx and not htmx.boosted and not htmx.history_restore_request:
             return ["creators/_results.html"]
         return [self.template_name]
+
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        # The same URL answers with the results alone or the whole page: keep caches apart.
+        patch_vary_headers(response, ["HX-Request", "HX-History-Restore-Request"])
+        return response
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

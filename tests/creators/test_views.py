@@ -39,6 +39,13 @@ def test_discovery_page_and_htmx_partial(tenant_a, two):
     partial = client.get(url(tenant_a), {"q": "dermatologist"}, HTTP_HX_REQUEST="true")
     body = partial.content.decode()
     assert "Dr Ana Ruiz" in body and 'id="filters"' not in body and "<html" not in body
+    assert "HX-Request" in partial["Vary"]
+    # The Back button after an htmx search asks for the whole page again.
+    restore = client.get(
+        url(tenant_a), {"q": "dermatologist"}, HTTP_HX_REQUEST="true",
+        HTTP_HX_HISTORY_RESTORE_REQUEST="true",
+    )  # fmt: skip
+    assert 'id="filters"' in restore.content.decode()
 
 
 def test_invalid_filter_is_shown_as_invalid(tenant_a, two):

@@ -10,9 +10,8 @@ import pytest
 from playwright.sync_api import Browser, expect
 
 from creators.models import CreatorList
-from kolhub.celery import app
 from kolhub.models import Role
-from tests.kolhub.live_worker import LiveWorker
+from tests.kolhub.test_worker import live_worker  # noqa: F401 (a fixture)
 
 pytestmark = [pytest.mark.browser, pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
@@ -31,21 +30,13 @@ ROWS = [
 ]
 
 
-@pytest.fixture
-def worker(tmp_path):
-    live = LiveWorker(tmp_path)
-    eager = app.conf.task_always_eager
-    app.conf.task_always_eager = False
-    try:
-        live.start()
-        yield live
-    finally:
-        app.conf.task_always_eager = eager
-        live.stop()
-
-
 def test_import_then_discover_score_and_shortlist(
-    live_server, worker, browser: Browser, shots, tenant_a, tmp_path
+    live_server,
+    live_worker,  # noqa: F811 (the fixture imported above)
+    browser: Browser,
+    shots,
+    tenant_a,
+    tmp_path,
 ):
     site, slug = live_server.url, tenant_a.organization.slug
     csv_path = tmp_path / "kols.csv"
