@@ -64,3 +64,27 @@ def tenant_a(db) -> Tenant:
 @pytest.fixture
 def tenant_b(db) -> Tenant:
     return make_tenant("Quokka Beta Foods", "quokka-beta")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def drop_stale_test_databases(django_db_blocker):
+    """Drop test databases left by runs that died (each run names its own by pid, so that
+    concurrent runs on one server never share one)."""
+    import os
+
+    from django.db import connection
+
+    with django_db_blocker.unblock(), connection._nodb_cursor() as cursor:
+        cursor.execute("SELECT datname FROM pg_database WHERE datname LIKE 'test_kolhub_%%'")
+        for (name,) in cursor.fetchall():
+            pid = name.removeprefix("test_kolhub_")
+            if not pid.isdigit() or int(pid) == os.getpid():
+                continue
+            try:
+                os.kill(int(pid), 0)
+                continue  # that run is still going
+            except ProcessLookupError:
+                pass
+            except PermissionError:
+                continue
+            cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
