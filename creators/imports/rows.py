@@ -48,19 +48,30 @@ class RowResult:
     errors: list[RowError] = dataclass_field(default_factory=list)
     # field -> reason, for showing errors next to their cells in the preview.
     field_errors: dict[str, str] = dataclass_field(default_factory=dict)
+    # For a row that passed, its values split the way the writer needs them; worked out
+    # here, in the reading thread, so the writer's thread spends its time writing.
+    creator_data: dict[str, Any] = dataclass_field(default_factory=dict)
+    account_data: dict[str, Any] = dataclass_field(default_factory=dict)
+    rates: dict[str, Decimal] = dataclass_field(default_factory=dict)
+    key: tuple[str, str] = ("", "")  # (platform, handle)
+    # (name, email), lower-case: who the creator is; None without an email.
+    identity: tuple[str, str] | None = None
+    # Set by the writer's preparation (creators.imports.writing.prepare_rows).
+    prepared: Any = None
 
     @property
     def ok(self) -> bool:
         return not self.errors
 
-    def creator_data(self) -> dict[str, Any]:
-        return {k: v for k, v in self.values.items() if k in _CREATOR_FIELDS}
-
-    def account_data(self) -> dict[str, Any]:
-        return {k: v for k, v in self.values.items() if k in _ACCOUNT_FIELDS}
-
-    def rates(self) -> dict[str, Decimal]:
-        return {RATE_KEYS[k]: v for k, v in self.values.items() if k in RATE_KEYS}
+    def split(self) -> None:
+        values = self.values
+        self.creator_data = {k: v for k, v in values.items() if k in _CREATOR_FIELDS}
+        self.account_data = {k: v for k, v in values.items() if k in _ACCOUNT_FIELDS}
+        self.rates = {RATE_KEYS[k]: v for k, v in values.items() if k in RATE_KEYS}
+        # A preview may validate rows under a mapping that still lacks a required column.
+        self.key = (values.get("platform", ""), values.get("handle", ""))
+        email = values.get("email")
+        self.identity = (values.get("name", "").lower(), email.lower()) if email else None
 
 
 # --- cell parsers: stripped text in, typed value out, CellProblem on bad input ----------
@@ -342,6 +353,8 @@ class Validator:
                     result, "handle", self.header_of["handle"], cells[self.index_of["handle"]],
                     f"Duplicate of line {first}: {key[0]} @{key[1]} is already in this file.",
                 )  # fmt: skip
+        if result.ok:
+            result.split()
         return result
 
     def remember(self, line: int, cells: Sequence[str]) -> None:

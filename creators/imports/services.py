@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from functools import partial
 from typing import IO
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -18,7 +19,7 @@ from django.utils import timezone
 from creators.imports.batches import Batch, ReadAhead, read_batches
 from creators.imports.fields import mapping_problems, normalize_header
 from creators.imports.reading import CSV, MAX_UPLOAD_BYTES, XLSX, file_kind, open_table
-from creators.imports.writing import CreatorIdentities, write_batch
+from creators.imports.writing import CreatorIdentities, prepare_rows, write_batch
 from creators.models import CreatorImport, ImportColumnMapping, ImportRowError
 from kolhub.models import Organization
 from kolhub.tenancy.context import tenant_context
@@ -161,11 +162,15 @@ def import_run(*, organization: Organization, import_id: int) -> str:
             if not creator_import.total_rows:
                 _set_total(organization, import_id, _estimate_rows(fileobj, kind))
             batches = read_batches(
-                fileobj, kind, creator_import.mapping, size=BATCH_ROWS, skip=position
-            )
+                fileobj, kind, creator_import.mapping, size=BATCH_ROWS, skip=position,
+                prepare=partial(prepare_rows, organization_id=organization.pk, now=now),
+            )  # fmt: skip
             with ReadAhead(batches) as ahead:
                 for batch in ahead:
-                    position = _commit_batch(organization, import_id, position, batch, identities)
+                    position = _commit_batch(
+                        organization, import_id, position, batch, identities,
+                        before_writes=ahead.prefetch,
+                    )  # fmt: skip
                 batch = None
         with tenant_context(organization):
             CreatorImport.objects.for_org(organization).filter(pk=import_id).update(
@@ -190,7 +195,7 @@ def import_run(*, organization: Organization, import_id: int) -> str:
 
 def _commit_batch(
     organization: Organization, import_id: int, position: int, batch: Batch,
-    identities: CreatorIdentities,
+    identities: CreatorIdentities, before_writes: Callable[[], None],
 ) -> int:  # fmt: skip
     now = timezone.now()
     results = batch.results
@@ -206,7 +211,7 @@ def _commit_batch(
         good = [r for r in results if r.ok]
         outcome = write_batch(
             organization=organization, rows=good, on_duplicate=locked.on_duplicate, now=now,
-            identities=identities,
+            identities=identities, before_writes=before_writes,
         )  # fmt: skip
         ImportRowError.objects.bulk_create(
             ImportRowError(organization=organization, creator_import_id=import_id, line=e.line,

@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
@@ -99,6 +99,28 @@ class CreatorIdentities:
 
 
 @dataclass
+class Prepared:
+    """What a row would write if its account and creator are both new: built before the
+    batch reaches the writer, since it needs no database."""
+
+    creator: Creator  # the row's creator fields applied, by creators.services' rules
+    account: dict[str, Any]  # the account's columns, all but creator_id
+
+
+def prepare_rows(rows: Iterable[RowResult], *, organization_id: int, now: dt.datetime) -> None:
+    stamp = {"source": Source.IMPORT, "at": now.isoformat()}
+    base = {**_account_defaults(), "organization_id": organization_id}
+    for row in rows:
+        if not row.ok:
+            continue
+        creator = Creator(organization_id=organization_id)
+        _apply_creator_fields(creator, row.creator_data)
+        figures = row.account_data
+        provenance = {name: stamp for name in figures if name not in NOT_FIGURES}
+        row.prepared = Prepared(creator, {**base, **figures, "provenance": provenance})
+
+
+@dataclass
 class BatchOutcome:
     created: int = 0
     updated: int = 0
@@ -109,25 +131,31 @@ class BatchOutcome:
 def write_batch(
     *, organization: Organization, rows: Sequence[RowResult], on_duplicate: str,
     now: dt.datetime, identities: CreatorIdentities,
+    before_writes: Callable[[], None] = lambda: None,
 ) -> BatchOutcome:  # fmt: skip
+    """Write the batch's valid rows. `before_writes` is called when the Python work is
+    done and the INSERTs, UPDATEs and refresh_derived begin (the importer reads the next
+    batch meanwhile)."""
     outcome = BatchOutcome()
     if not rows:
         return outcome
     update = on_duplicate == CreatorImport.OnDuplicate.UPDATE
-    stamp = {"source": Source.IMPORT, "at": now.isoformat()}
+    unprepared = [r for r in rows if r.prepared is None]
+    if unprepared:
+        prepare_rows(unprepared, organization_id=organization.pk, now=now)
 
     existing = _existing_accounts(organization, rows)
     if not update:
-        outcome.skipped = sum(1 for r in rows if _account_key(r) in existing)
-        rows = [r for r in rows if _account_key(r) not in existing]
-    identity_of = {id(r): _identity(r.values) for r in rows if _account_key(r) not in existing}
-    _match_preexisting(organization, identities, identity_of.values())
+        outcome.skipped = sum(1 for r in rows if r.key in existing)
+        rows = [r for r in rows if r.key not in existing]
+    fresh_identities = {r.identity for r in rows if r.key not in existing and r.identity}
+    _match_preexisting(organization, identities, fresh_identities)
 
     # Existing creators this batch changes, each loaded once, so that two rows about the
     # same creator change one object.
-    wanted = {existing[_account_key(r)][1] for r in rows if _account_key(r) in existing}
-    for identity in identity_of.values():
-        creator_id = identities.known.get(identity) if identity else None
+    wanted = {existing[r.key][1] for r in rows if r.key in existing}
+    for identity in fresh_identities:
+        creator_id = identities.known.get(identity)
         if creator_id is not None and (update or creator_id in identities.created):
             wanted.add(creator_id)
     creators: dict[int, Creator] = {}
@@ -140,8 +168,7 @@ def write_batch(
     new_creators: list[Creator] = []
     placed: list[tuple[RowResult, Creator | int, bool]] = []  # row, creator, may change it
     for row in rows:
-        key = _account_key(row)
-        identity = identity_of.get(id(row))
+        key, identity = row.key, row.identity
         creator: Creator | int | None
         if key in existing:
             creator = creators[existing[key][1]]
@@ -151,17 +178,21 @@ def write_batch(
             creator = identities.known[identity]
             creator = creators.get(creator, creator)  # the object when it may change
         else:
-            creator = Creator(organization_id=organization.pk)
+            # A new creator: the prepared one, with this row's fields already applied.
+            creator = row.prepared.creator
             new_creators.append(creator)
             if identity:
                 started[identity] = creator
+            placed.append((row, creator, True))
+            continue
         writable = isinstance(creator, Creator)
         if writable:
-            _apply_creator_fields(creator, row.creator_data())
+            _apply_creator_fields(creator, row.creator_data)
             if creator.pk is not None:
                 changed[creator.pk] = creator
         placed.append((row, creator, writable))
 
+    before_writes()
     _insert_objects(Creator, new_creators, now=now)
     identities.known.update((i, c.pk) for i, c in started.items())
     identities.created.update(c.pk for c in new_creators)
@@ -172,35 +203,34 @@ def write_batch(
                  [*columns, "credential_status", "updated_at"])  # fmt: skip
 
     accounts_by_id = {}
-    updating = [existing[_account_key(r)][0] for r, _, _ in placed if _account_key(r) in existing]
+    updating = [existing[r.key][0] for r, _, _ in placed if r.key in existing]
     if updating:
         query = SocialAccount.objects.for_org(organization)
         accounts_by_id = {a.pk: a for a in query.filter(id__in=updating)}
     new_accounts: list[dict[str, Any]] = []
     updated_accounts: list[SocialAccount] = []
     rates: dict[tuple[int, str], dict[str, Any]] = {}
-    base = _account_defaults()
     for row, creator, writable in placed:
         creator_id = creator.pk if isinstance(creator, Creator) else creator
-        key = _account_key(row)
-        figures = row.account_data()
-        provenance = {name: stamp for name in figures if name not in NOT_FIGURES}
+        key = row.key
         if key in existing:
             account = accounts_by_id[existing[key][0]]
-            for name, value in figures.items():
+            for name, value in row.account_data.items():
                 setattr(account, name, value)
-            account.provenance = {**(account.provenance or {}), **provenance}
+            # The stamps of the prepared row: the figures this row writes.
+            account.provenance = {**(account.provenance or {}),
+                                  **row.prepared.account["provenance"]}  # fmt: skip
             account.updated_at = now
             updated_accounts.append(account)
             outcome.updated += 1
         else:
-            new_accounts.append({**base, **figures, "organization_id": organization.pk,
-                                 "creator_id": creator_id, "platform": key[0],
-                                 "handle": key[1], "provenance": provenance})  # fmt: skip
+            account_columns = row.prepared.account
+            account_columns["creator_id"] = creator_id
+            new_accounts.append(account_columns)
             outcome.created += 1
         outcome.creator_ids.add(creator_id)
         if writable:
-            for deliverable, amount in row.rates().items():
+            for deliverable, amount in row.rates.items():
                 rates[(creator_id, deliverable)] = {
                     "creator_id": creator_id, "deliverable": deliverable, "amount": amount
                 }  # fmt: skip
@@ -218,22 +248,11 @@ def write_batch(
     return outcome
 
 
-def _account_key(row: RowResult) -> tuple[str, str]:
-    return row.values["platform"], row.values["handle"]
-
-
-def _identity(values: dict[str, Any]) -> Identity | None:
-    email = values.get("email")
-    if not email:
-        return None
-    return values["name"].lower(), email.lower()
-
-
 def _existing_accounts(
     organization: Organization, rows: Sequence[RowResult]
 ) -> dict[tuple[str, str], tuple[int, int]]:
     """(platform, handle) -> (account id, creator id) for the batch's accounts that exist."""
-    keys = [_account_key(r) for r in rows]
+    keys = [r.key for r in rows]
     found = _execute(
         EXISTING_ACCOUNTS_SQL, [[p for p, _ in keys], [h for _, h in keys], organization.pk]
     )
@@ -241,13 +260,13 @@ def _existing_accounts(
 
 
 def _match_preexisting(
-    organization: Organization, identities: CreatorIdentities, wanted: Iterable[Identity | None]
+    organization: Organization, identities: CreatorIdentities, wanted: Iterable[Identity]
 ) -> None:
     """Add to `identities.known` the creators that were in the roster before the run and
     have one of the wanted identities; the lowest id wins when several do."""
     if identities.preexisting_max_id is None:
         return
-    missing = {i for i in wanted if i is not None and i not in identities.known}
+    missing = {i for i in wanted if i not in identities.known}
     if not missing:
         return
     matches = (
