@@ -14,6 +14,7 @@ from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import F
+from django.db.models.functions import Lower
 
 from kolhub.models import CURRENCIES, TenantModel
 
@@ -167,6 +168,8 @@ class Creator(TenantModel):
             models.Index(fields=["organization", "credential_status"], name="creator_org_cred"),
             models.Index(fields=["organization", "country"], name="creator_org_country"),
             models.Index(fields=["organization", "role"], name="creator_org_role"),
+            # The importer matches rows to existing creators by email, case-insensitively.
+            models.Index(F("organization"), Lower("email"), name="creator_org_email"),
             models.Index(fields=["organization", "-base_score"], name="creator_org_base"),
         ]
 

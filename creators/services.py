@@ -131,7 +131,9 @@ def clean_account_figures(figures: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _apply_creator_fields(creator: Creator, data: Mapping[str, Any]) -> None:
+def apply_creator_fields(creator: Creator, data: Mapping[str, Any]) -> None:
+    """Set profile fields from input, normalized, with the credential-status rule; the
+    form, the API and the importer all go through here (the caller saves)."""
     for name in CREATOR_FIELDS:
         if name in data:
             value = data[name]
@@ -161,7 +163,7 @@ def creator_create(
     source: str = Source.MANUAL,
 ) -> Creator:  # fmt: skip
     creator = Creator(organization=organization)
-    _apply_creator_fields(creator, data)
+    apply_creator_fields(creator, data)
     _full_clean(creator)
     creator.save()
     for account in accounts:
@@ -179,7 +181,7 @@ def creator_update(
     *, organization: Organization, creator: Creator, data: Mapping[str, Any]
 ) -> Creator:
     _same_org(organization, creator)
-    _apply_creator_fields(creator, data)
+    apply_creator_fields(creator, data)
     _full_clean(creator)
     creator.save()
     refresh_derived(organization=organization, creator_ids=[creator.pk])

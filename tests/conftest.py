@@ -49,6 +49,12 @@ def make_tenant(name: str, slug: str) -> Tenant:
 
 
 @pytest.fixture(autouse=True)
+def media_in_tmp(settings, tmp_path):
+    """Uploads (imports) go to a temporary folder, not the developer's .data/media."""
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+
+
+@pytest.fixture(autouse=True)
 def outbox_email(settings):
     """Django's test set-up swaps in the locmem backend; we keep the real dev outbox so
     tests read mail the way a person does, from /dev/outbox/ and its table."""

@@ -71,9 +71,14 @@ def import_headers(*, organization: Organization, creator_import: CreatorImport)
     return import_sample(organization=organization, creator_import=creator_import, rows=0).headers
 
 
-def import_mapping_initial(*, organization: Organization, headers: list[str]) -> dict[str, str]:
-    """{header: field or ""}: what this organization chose for the header last time, else
-    what the header obviously means; no field twice (the first column keeps it)."""
+def import_mapping_initial(
+    *, organization: Organization, headers: list[str], creator_import: CreatorImport | None = None
+) -> dict[str, str]:
+    """{header: field or ""} for the mapping page: a started import's own mapping; else,
+    for each header, what this organization chose for it last time, or what it obviously
+    means; no field twice (the first column keeps it)."""
+    if creator_import is not None and creator_import.status != CreatorImport.Status.UPLOADED:
+        return {header: creator_import.mapping.get(header, "") for header in headers}
     remembered = dict(
         ImportColumnMapping.objects.for_org(organization)
         .filter(header__in=[normalize_header(h) for h in headers])

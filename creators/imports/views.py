@@ -101,12 +101,9 @@ class ImportMappingView(_ImportMixin, TemplateView):
     def mapping_form(self, data=None) -> MappingForm:
         creator_import = self.creator_import()
         headers = self.sample().headers
-        if creator_import.status == CreatorImport.Status.UPLOADED:
-            mapping = selectors.import_mapping_initial(
-                organization=self.organization, headers=headers
-            )
-        else:
-            mapping = creator_import.mapping
+        mapping = selectors.import_mapping_initial(
+            organization=self.organization, headers=headers, creator_import=creator_import
+        )
         form = MappingForm(
             data, headers=headers, mapping=mapping,
             initial={"on_duplicate": creator_import.on_duplicate},

@@ -16,8 +16,9 @@ Runs inside the caller's tenant transaction. The rules:
 - each figure written is stamped in the account's provenance with source "import" and
   the time, the structure creators.services.account_upsert writes.
 
-New creators and accounts go in with one INSERT per table from a JSON recordset (creator
-ids drawn from the sequence first, so accounts can point at their new creators); existing
+New creators and accounts go in with one INSERT per table from a JSON recordset that
+carries each row's own columns only, the rest taking the fields' defaults (creator ids
+are drawn from the sequence first, so accounts can point at their new creators); existing
 rows are read once, changed in Python (the creator with creators.services' own field
 rules) and written back with one UPDATE per table, also from a JSON recordset; rates are
 one INSERT … ON CONFLICT. Then creators.derived.refresh_derived runs once for the batch.
@@ -31,19 +32,19 @@ import datetime as dt
 import json
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import cache
 from typing import Any
 
 import psycopg
 from django.db import connection
-from django.db.models import Field, Model
+from django.db.models import Field, JSONField, Model
 from django.db.models.functions import Lower
+from psycopg.types.json import Jsonb
 
 from creators.derived import refresh_derived
 from creators.imports.fields import CREATOR_KEYS
 from creators.imports.rows import RowResult
 from creators.models import Creator, CreatorImport, SocialAccount, Source
-from creators.services import _apply_creator_fields
+from creators.services import apply_creator_fields
 from kolhub.models import Organization
 
 ACCOUNT_COLUMNS = ["url", "followers", "avg_views", "engagement_rate", "credibility",
@@ -104,20 +105,21 @@ class Prepared:
     batch reaches the writer, since it needs no database."""
 
     creator: Creator  # the row's creator fields applied, by creators.services' rules
-    account: dict[str, Any]  # the account's columns, all but creator_id
+    account: dict[str, Any]  # the row's figures and their provenance; the writer adds creator_id
 
 
 def prepare_rows(rows: Iterable[RowResult], *, organization_id: int, now: dt.datetime) -> None:
+    """Set `row.prepared` on each valid row; the importer runs this in its reading thread."""
     stamp = {"source": Source.IMPORT, "at": now.isoformat()}
-    base = {**_account_defaults(), "organization_id": organization_id}
     for row in rows:
         if not row.ok:
             continue
         creator = Creator(organization_id=organization_id)
-        _apply_creator_fields(creator, row.creator_data)
+        apply_creator_fields(creator, row.creator_data)
         figures = row.account_data
         provenance = {name: stamp for name in figures if name not in NOT_FIGURES}
-        row.prepared = Prepared(creator, {**base, **figures, "provenance": provenance})
+        # Only the row's own columns; the others take their defaults in the INSERT.
+        row.prepared = Prepared(creator, {**figures, "provenance": provenance})
 
 
 @dataclass
@@ -187,13 +189,15 @@ def write_batch(
             continue
         writable = isinstance(creator, Creator)
         if writable:
-            _apply_creator_fields(creator, row.creator_data)
+            apply_creator_fields(creator, row.creator_data)
             if creator.pk is not None:
                 changed[creator.pk] = creator
         placed.append((row, creator, writable))
 
     before_writes()
-    _insert_objects(Creator, new_creators, now=now)
+    written = {"credential_status", *(k for r in rows if r.key not in existing
+                                      for k in r.creator_data)}  # fmt: skip
+    _insert_objects(organization, Creator, new_creators, now=now, fields=written)
     identities.known.update((i, c.pk) for i, c in started.items())
     identities.created.update(c.pk for c in new_creators)
     columns = [k for k in CREATOR_KEYS if any(k in r.values for r, _, w in placed if w)]
@@ -224,9 +228,9 @@ def write_batch(
             updated_accounts.append(account)
             outcome.updated += 1
         else:
-            account_columns = row.prepared.account
-            account_columns["creator_id"] = creator_id
-            new_accounts.append(account_columns)
+            new_account = row.prepared.account
+            new_account["creator_id"] = creator_id
+            new_accounts.append(new_account)
             outcome.created += 1
         outcome.creator_ids.add(creator_id)
         if writable:
@@ -235,7 +239,7 @@ def write_batch(
                     "creator_id": creator_id, "deliverable": deliverable, "amount": amount
                 }  # fmt: skip
 
-    _insert_dicts(SocialAccount, new_accounts, now=now)
+    _insert_dicts(organization, SocialAccount, new_accounts, now=now)
     account_columns = [
         c for c in ACCOUNT_COLUMNS if any(c in r.values for r, _, _ in placed)
     ]  # fmt: skip
@@ -283,20 +287,13 @@ def _match_preexisting(
             identities.known.setdefault(identity, creator_id)
 
 
-@cache
-def _account_defaults() -> dict[str, Any]:
-    """A new account's column values before the row's own (shared between rows: the dicts
-    are only ever serialized, never changed)."""
-    return {
-        f.column: f.get_default()
-        for f in SocialAccount._meta.concrete_fields
-        if not f.primary_key and f.column not in STAMPED
-    }
-
-
-def _insert_objects(model: type[Model], objects: list[Model], *, now: dt.datetime) -> None:
+def _insert_objects(
+    organization: Organization, model: type[Model], objects: list[Model], *,
+    now: dt.datetime, fields: Iterable[str],
+) -> None:  # fmt: skip
     """INSERT new model objects, ids drawn from the table's sequence first and set on the
-    objects (so rows of other tables can point at them in the same batch)."""
+    objects (so rows of other tables can point at them in the same batch). Only `fields`
+    travel per object: the importer leaves every other field at its default."""
     if not objects:
         return
     meta = model._meta
@@ -307,27 +304,50 @@ def _insert_objects(model: type[Model], objects: list[Model], *, now: dt.datetim
     for obj, (pk,) in zip(objects, ids, strict=True):
         obj.pk = pk
         obj.created_at = obj.updated_at = now
-    columns = [(f.column, f.attname) for f in meta.concrete_fields if f.column not in STAMPED]
+    sent = [meta.pk, *(meta.get_field(name) for name in fields)]
     _insert_dicts(
-        model, [{column: getattr(o, attname) for column, attname in columns} for o in objects],
-        now=now,
+        organization, model,
+        [{f.column: getattr(o, f.attname) for f in sent} for o in objects], now=now,
     )  # fmt: skip
 
 
-def _insert_dicts(model: type[Model], rows: list[dict[str, Any]], *, now: dt.datetime) -> None:
-    """One INSERT for many rows given as {column: value}: every concrete column but the
-    created/updated stamps, which are `now`."""
+def _insert_dicts(
+    organization: Organization, model: type[Model], rows: list[dict[str, Any]], *,
+    now: dt.datetime,
+) -> None:  # fmt: skip
+    """One INSERT for many rows given as {column: value}. A column a row leaves out takes
+    the field's default (organization: this one; created/updated: `now`), so each row's
+    JSON carries only what is its own."""
     if not rows:
         return
     quote = connection.ops.quote_name
-    columns = [f for f in model._meta.concrete_fields if f.column in rows[0]]
-    names = ", ".join(quote(f.column) for f in columns)
-    stamps = ", ".join(quote(c) for c in STAMPED)
+    present = set().union(*rows)
+    columns, expressions, params = [], [], []
+    for f in model._meta.concrete_fields:
+        if f.primary_key and f.column not in present:
+            continue  # the sequence fills it
+        if f.column in STAMPED:
+            default: Any = now
+        elif f.column == "organization_id":
+            default = organization.pk
+        else:
+            default = f.get_default()
+            if isinstance(f, JSONField) and default is not None:
+                default = Jsonb(default)
+        cast = f"%s::{f.db_type(connection)}"
+        columns.append(f)
+        if f.column in present:
+            expressions.append(f"coalesce(v.{quote(f.column)}, {cast})")
+        else:
+            expressions.append(cast)
+        params.append(default)
+    sent = [f for f in columns if f.column in present]
     _execute(
-        f"INSERT INTO {quote(model._meta.db_table)} ({names}, {stamps}) "  # noqa: S608
-        f"SELECT {names}, %s, %s FROM jsonb_to_recordset(%s::jsonb) "
-        f"AS v({_definitions(columns)})",
-        [now, now, json.dumps(rows, default=str)],
+        f"INSERT INTO {quote(model._meta.db_table)} "  # noqa: S608 - names from the model
+        f"({', '.join(quote(f.column) for f in columns)}) "
+        f"SELECT {', '.join(expressions)} FROM jsonb_to_recordset(%s::jsonb) "
+        f"AS v({_definitions(sent)})",
+        [*params, json.dumps(rows, default=str)],
     )
 
 

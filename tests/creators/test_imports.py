@@ -114,6 +114,12 @@ def test_happy_path_csv(tenant_a, django_capture_on_commit_callbacks):
         assert RateCardItem.objects.get(creator=ana, deliverable="post").amount == 1200
         ben = Creator.objects.get(name="Ben Okafor")
         assert ben.niches == ["fitness", "running"] and ben.min_rate == 900.5
+        # What a row leaves out takes the model's defaults.
+        assert (ben.email, ben.status, ben.rate_currency) == ("", "prospect", "USD")
+        assert ben.credential_status == "none" and ben.years_experience is None
+        tiktok = SocialAccount.objects.get(platform="tiktok")
+        assert (tiktok.url, tiktok.audience_countries, tiktok.brands_mentioned) == ("", {}, [])
+        assert tiktok.avg_views is None and tiktok.external_id == ""
         assert Creator.objects.count() == 2 and SocialAccount.objects.count() == 3
 
     page = client.get(url("creator_import_detail", tenant_a, creator_import.pk))

@@ -44,6 +44,8 @@ class LiveWorker:
             DJANGO_SETTINGS_MODULE="kolhub.settings.test",
             CELERY_TASK_ALWAYS_EAGER="false",
             CELERY_TASK_DEFAULT_QUEUE=settings.CELERY_TASK_DEFAULT_QUEUE,
+            # Uploads saved by the test process must be where the worker reads them.
+            MEDIA_ROOT=str(settings.MEDIA_ROOT),
         )
         self.process = subprocess.Popen(
             [
