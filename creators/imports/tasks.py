@@ -3,28 +3,9 @@
 from __future__ import annotations
 
 from celery import shared_task
-from celery.contrib.django.task import DjangoTask
 from django.conf import settings
 
-from kolhub.celery import TenantTask
-
-
-class TenantBatchTask(TenantTask):
-    """A TenantTask whose body commits several times.
-
-    TenantTask runs the whole body in one tenant transaction. An import of 100,000 rows
-    must commit batch by batch, or the progress bar would sit at 0% until the end (nobody
-    else sees uncommitted counters) and a crash at row 90,000 would lose everything. So
-    this base leaves the transaction to the body, which enters `tenant_context` once per
-    batch. Between those blocks the ORM wall still holds: a tenant query raises
-    ScopeError, it cannot run unscoped by mistake. Same contract otherwise: the first
-    argument is `organization_id`, enqueue with `.delay_on_commit(...)`."""
-
-    abstract = True
-
-    def __call__(self, organization_id: int, *args, **kwargs):
-        return DjangoTask.__call__(self, organization_id, *args, **kwargs)
-
+from kolhub.celery import TenantBatchTask
 
 # Several times the default limit (a 50 MB file is several hundred thousand rows), and
 # under the broker's visibility timeout (4 x CELERY_TASK_TIME_LIMIT): with acks_late, a
