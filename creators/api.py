@@ -5,7 +5,6 @@ creators.services; every queryset comes from get_org_queryset (kolhub.api.base).
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
@@ -145,17 +144,6 @@ class SavedSearchSerializer(serializers.ModelSerializer):
         fields = ["id", "name", "query", "created_at"]
 
 
-def _service_call(fn, **kwargs):
-    try:
-        return fn(**kwargs)
-    except ValidationError as error:
-        raise serializers.ValidationError(
-            error.message_dict
-            if hasattr(error, "error_dict")
-            else {"non_field_errors": error.messages}
-        ) from None
-
-
 class CreatorApi(
     mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
     mixins.UpdateModelMixin, OrganizationViewSet,
@@ -185,8 +173,9 @@ class CreatorApi(
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         accounts, rates = data.pop("accounts", []), data.pop("rates", {})
-        creator = _service_call(services.creator_create, organization=self.organization,
-                                data=data, accounts=accounts, rates=rates)  # fmt: skip
+        creator = services.creator_create(
+            organization=self.organization, data=data, accounts=accounts, rates=rates
+        )
         creator = selectors.creator_get(organization=self.organization, creator_id=creator.pk)
         return Response(CreatorDetailSerializer(creator).data, status=status.HTTP_201_CREATED)
 
@@ -198,14 +187,10 @@ class CreatorApi(
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         accounts, rates = data.pop("accounts", []), data.pop("rates", None)
-        _service_call(services.creator_update, organization=self.organization, creator=creator,
-                      data=data)  # fmt: skip
-        for account in accounts:
-            _service_call(services.account_upsert, organization=self.organization,
-                          creator=creator, data=account)  # fmt: skip
-        if rates is not None:
-            _service_call(services.rates_set, organization=self.organization, creator=creator,
-                          rates=rates)  # fmt: skip
+        services.creator_update(
+            organization=self.organization, creator=creator, data=data, accounts=accounts,
+            rates=rates,
+        )  # fmt: skip
         creator = selectors.creator_get(organization=self.organization, creator_id=creator.pk)
         return Response(CreatorDetailSerializer(creator).data)
 
@@ -258,8 +243,8 @@ class CreatorListApi(
         return selectors.list_list(organization=organization)
 
     def perform_create(self, serializer):
-        created = _service_call(
-            services.list_create, organization=self.organization,
+        created = services.list_create(
+            organization=self.organization,
             name=serializer.validated_data["name"],
             description=serializer.validated_data.get("description", ""),
             created_by=getattr(self.request.user, "pk", None) and self.request.user,

@@ -178,12 +178,19 @@ def creator_create(
 
 @transaction.atomic
 def creator_update(
-    *, organization: Organization, creator: Creator, data: Mapping[str, Any]
-) -> Creator:
+    *, organization: Organization, creator: Creator, data: Mapping[str, Any],
+    accounts: Iterable[Mapping[str, Any]] = (), rates: Mapping[str, Any] | None = None,
+) -> Creator:  # fmt: skip
+    """Profile fields, and optionally accounts to add or update and a new rate card, in
+    one transaction: a bad account leaves the profile as it was."""
     _same_org(organization, creator)
     apply_creator_fields(creator, data)
     _full_clean(creator)
     creator.save()
+    for account in accounts:
+        account_upsert(organization=organization, creator=creator, data=account, refresh=False)
+    if rates is not None:
+        rates_set(organization=organization, creator=creator, rates=rates, refresh=False)
     refresh_derived(organization=organization, creator_ids=[creator.pk])
     creator.refresh_from_db()
     return creator

@@ -255,10 +255,12 @@ class CreatorEditView(OrganizationMixin, TemplateView):
         rate_form = RateCardForm(request.POST, currency=creator.rate_currency)
         if form.is_valid() and rate_form.is_valid():
             try:
-                services.creator_update(organization=self.organization, creator=creator,
-                                        data=form.cleaned_data)  # fmt: skip
-                services.rates_set(organization=self.organization, creator=creator,
-                                   rates=rate_form.cleaned_data)  # fmt: skip
+                services.creator_update(
+                    organization=self.organization,
+                    creator=creator,
+                    data=form.cleaned_data,
+                    rates=rate_form.cleaned_data,
+                )
             except ValidationError as error:
                 add_service_errors(form, error)
             else:

@@ -8,6 +8,7 @@ forget the scope."""
 
 from __future__ import annotations
 
+from django.db import transaction
 from django.db.models import QuerySet
 from rest_framework import exceptions, generics, viewsets
 
@@ -18,6 +19,13 @@ class OrganizationApiMixin:
     read_role = Role.VIEWER
     write_role = Role.MEMBER
     organization: Organization
+
+    def handle_exception(self, exc):
+        # DRF turns an exception into a 4xx response, so the tenant middleware would
+        # commit whatever the request wrote before it: roll the request back instead.
+        if transaction.get_connection().in_atomic_block:
+            transaction.set_rollback(True)
+        return super().handle_exception(exc)
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)

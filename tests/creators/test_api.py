@@ -115,3 +115,19 @@ def test_accounts_endpoint_filters_by_creator(tenant_a, key_client):
         make_creator(tenant_a.organization, name="Two")
     rows = key_client.get(api(tenant_a, "accounts/"), {"creator": one.pk}).json()["results"]
     assert [r["handle"] for r in rows] == [one.handles[0]]
+
+
+def test_a_bad_account_leaves_the_creator_as_it_was(tenant_a, key_client):
+    """One request, one transaction: the profile change is not kept when an account in
+    the same PATCH is refused."""
+    with tenant_a.context():
+        creator = make_creator(tenant_a.organization, name="Before")
+    response = key_client.patch(
+        api(tenant_a, f"creators/{creator.pk}/"),
+        {"name": "After", "accounts": [{"platform": "tiktok", "handle": "x", "followers": -3}]},
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    with tenant_a.context():
+        creator.refresh_from_db()
+    assert creator.name == "Before"
