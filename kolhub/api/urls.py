@@ -15,6 +15,7 @@ org_patterns = [
     path("members/<int:membership_id>/", member_detail, name="api_member_detail"),
     # Later apps add their routes by module path: kolhub imports none of them.
     path("", include("creators.api_urls")),
+    path("", include("campaigns.api_urls")),
 ]
 
 urlpatterns = [

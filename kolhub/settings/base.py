@@ -206,6 +206,9 @@ SPECTACULAR_SETTINGS = {
         "CurrencyEnum": "kolhub.models.CURRENCIES",
         "MemberRoleEnum": "kolhub.models.Role.choices",
         "CreatorRoleEnum": "creators.models.CreatorRole.choices",
+        "CreatorStatusEnum": "creators.models.CreatorStatus.choices",
+        "CampaignStatusEnum": "campaigns.models.CampaignStatus.choices",
+        "StageEnum": "campaigns.pipeline.Stage.choices",
     },
 }
 

@@ -1,0 +1,78 @@
+"""The seed's 12-step checklist, across the four phases, and how each step is decided.
+
+A step with a `derive` function ticks itself from the campaign's data (CampaignFacts,
+gathered in a couple of queries by campaigns.selectors.campaign_checklist); a step
+without one is ticked by hand (a ChecklistTick row). When a later slice can decide a
+manual step from data (the briefs slice for "creative brief", tracking for "track KPIs"),
+it gives the step a `derive`: the data then wins and old hand ticks are ignored, so a
+step can never be both "ticked by hand" and "contradicted by the data"."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from campaigns.pipeline import Stage, reached
+
+
+@dataclass(frozen=True)
+class CampaignFacts:
+    """What the data says about a campaign, for deciding checklist steps."""
+
+    kpi_targets: int = 0
+    budget_lines: int = 0
+    collaborations: int = 0
+    # Every stage any collaboration of the campaign has ever been in (from the history).
+    stages_reached: frozenset[str] = field(default_factory=frozenset)
+    has_learnings: bool = False
+
+
+@dataclass(frozen=True)
+class Step:
+    key: str
+    phase: str
+    title: str
+    done_when: str  # shown next to the step: what ticks it
+    derive: Callable[[CampaignFacts], bool] | None = None
+
+    @property
+    def manual(self) -> bool:
+        return self.derive is None
+
+
+def _reached(stage: str) -> Callable[[CampaignFacts], bool]:
+    return lambda facts: reached(facts.stages_reached, stage)
+
+
+PHASES = ("Planning", "Outreach", "Execution", "Measurement")
+
+STEPS: tuple[Step, ...] = (
+    Step("goals", "Planning", "Set goals and KPIs", "KPI targets are set",
+         lambda f: f.kpi_targets > 0),
+    Step("identify", "Planning", "Identify and vet creators",
+         "at least one creator is in the pipeline", lambda f: f.collaborations > 0),
+    Step("budget", "Planning", "Set the budget", "budget lines are set",
+         lambda f: f.budget_lines > 0),
+    Step("pitch", "Outreach", "Send personalised pitches",
+         "at least one creator has been invited", _reached(Stage.INVITED)),
+    Step("negotiate", "Outreach", "Negotiate terms",
+         "terms are agreed with at least one creator", _reached(Stage.AGREED)),
+    Step("contract", "Outreach", "Finalise contracts",
+         "at least one collaboration is contracted", _reached(Stage.CONTRACTED)),
+    Step("brief", "Execution", "Write the creative brief", "ticked by hand"),
+    Step("ship", "Execution", "Ship products",
+         "product has been shipped to at least one creator", _reached(Stage.PRODUCT_SHIPPED)),
+    Step("review", "Execution", "Review and approve content",
+         "content from at least one creator is approved", _reached(Stage.APPROVED)),
+    Step("track_kpis", "Measurement", "Track KPIs", "ticked by hand"),
+    Step("analyse", "Measurement", "Analyse results", "ticked by hand"),
+    Step("learnings", "Measurement", "Gather learnings", "learnings are written down",
+         lambda f: f.has_learnings),
+)  # fmt: skip
+
+STEP_KEYS: tuple[str, ...] = tuple(step.key for step in STEPS)
+_BY_KEY = {step.key: step for step in STEPS}
+
+
+def step_get(key: str) -> Step | None:
+    return _BY_KEY.get(key)

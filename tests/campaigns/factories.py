@@ -1,0 +1,54 @@
+"""Campaigns and collaborations built through the services, so every row is one a user
+could have made (collaborations reach their stage by real transitions)."""
+
+from __future__ import annotations
+
+import itertools
+from decimal import Decimal
+
+from campaigns import services
+from campaigns.models import Campaign, Collaboration
+from campaigns.pipeline import Stage
+from campaigns.seeding import path_to
+from tests.creators.factories import make_creator
+
+_n = itertools.count(1)
+
+
+def make_campaign(
+    organization, *, products=(), kpi_targets=(), budget_lines=(), **data
+) -> Campaign:
+    data.setdefault("name", f"Campaign {next(_n)}")
+    return services.campaign_create(
+        organization=organization, data=data, products=products,
+        kpi_targets=kpi_targets, budget_lines=budget_lines,
+    )  # fmt: skip
+
+
+def make_collaboration(
+    organization, campaign, *, creator=None, stage: str = Stage.SHORTLISTED, by=None
+) -> Collaboration:
+    creator = creator or make_creator(organization)
+    services.collaborations_add(
+        organization=organization, campaign=campaign, creator_ids=[creator.pk], added_by=by
+    )
+    collaboration = Collaboration.objects.get(campaign=campaign, creator=creator)
+    if stage != Stage.SHORTLISTED:
+        for step in path_to(stage):
+            services.collaboration_transition(
+                organization=organization, collaboration=collaboration, to_stage=step, by=by
+            )
+    return collaboration
+
+
+def full_campaign(organization, **data) -> Campaign:
+    """A campaign with a product, two KPI targets and two budget lines."""
+    return make_campaign(
+        organization,
+        products=[{"name": "Serum", "sku": "SER-1", "unit_cost": "5.00", "price": "30.00"}],
+        kpi_targets=[{"metric": "revenue", "target_value": Decimal("10000")},
+                     {"metric": "roas", "target_value": Decimal("3")}],
+        budget_lines=[{"category": "kol_fees", "planned_amount": Decimal("5000")},
+                      {"category": "shipping", "planned_amount": Decimal("300")}],
+        **data,
+    )  # fmt: skip
