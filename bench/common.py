@@ -17,16 +17,37 @@ def setup_django() -> None:
 
 
 @contextlib.contextmanager
-def bench_database(name: str) -> Iterator[None]:
-    """Create `kolhub_bench_<name>`, migrate it (row-level security included), drop it."""
+def bench_database(name: str, *, keep: bool = False) -> Iterator[bool]:
+    """Create `kolhub_bench_<name>`, migrate it (row-level security included), drop it.
+
+    With `keep` the database is kept afterwards and reused (migrated again) by the next
+    run, so working on a query does not mean seeding a million rows each time. Yields
+    whether the database was reused (so the benchmark can skip its seeding)."""
+    from django.core.management import call_command
     from django.db import connection
 
-    connection.settings_dict.setdefault("TEST", {})["NAME"] = f"kolhub_bench_{name}"
-    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
+    bench_name = f"kolhub_bench_{name}"
+    reused = keep and _database_exists(bench_name)
+    if reused:
+        connection.close()
+        connection.settings_dict["NAME"] = bench_name
+        call_command("migrate", verbosity=0)
+    else:
+        connection.settings_dict.setdefault("TEST", {})["NAME"] = bench_name
+        old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
     try:
-        yield
+        yield reused
     finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
+        if not keep:
+            connection.creation.destroy_test_db(old_name, verbosity=0)
+
+
+def _database_exists(name: str) -> bool:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+        return cursor.fetchone() is not None
 
 
 def timed(fn: Callable[[], object], repeat: int) -> list[float]:

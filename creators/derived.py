@@ -2,7 +2,8 @@
 
 Called by every service that writes creators, accounts or rates, and by the importer for
 whole batches: one SQL statement for the aggregates and the search vector, then the
-target-independent score from creators.scoring (its only implementation)."""
+target-independent score and the audience peaks from creators.scoring (their only
+implementation)."""
 
 from __future__ import annotations
 
@@ -85,15 +86,27 @@ WHERE c.id = ids.id
 """.replace("{search_vector}", search_vector_sql("coalesce(acc.handles, '{}')"))
 
 SCORE_SQL = """
-UPDATE creators_creator c SET base_score = v.score
-  FROM unnest(%s::bigint[], %s::numeric[]) AS v(id, score)
+UPDATE creators_creator c SET base_score = v.score, audience_peaks = v.peaks::float8[]
+  FROM unnest(%s::bigint[], %s::numeric[], %s::text[]) AS v(id, score, peaks)
  WHERE c.id = v.id
 """
 BATCH = 5000
 SCORE_FIELDS = [
     "id", "followers", "platforms", "engagement_rate", "credibility", "sponsored_ratio",
     "credentials", "credential_status", "profession", "years_experience",
+    "audience_countries", "audience_ages", "audience_gender", "audience_interests",
 ]  # fmt: skip
+
+
+def float_array_literal(values: list[float]) -> str:
+    """A float8[] literal (repr round-trips a float exactly)."""
+    return "{" + ",".join(repr(float(v)) for v in values) + "}"
+
+
+def peaks_literal(creator) -> str:
+    return float_array_literal(scoring.audience_peaks(
+        creator.audience_countries, creator.audience_ages, creator.audience_gender,
+        creator.audience_interests))  # fmt: skip
 
 
 def refresh_derived(*, organization: Organization, creator_ids: Iterable[int]) -> None:
@@ -103,5 +116,6 @@ def refresh_derived(*, organization: Organization, creator_ids: Iterable[int]) -
         with connection.cursor() as cursor:
             cursor.execute(AGGREGATE_SQL, {"ids": batch})
             rows = Creator.objects.for_org(organization).filter(id__in=batch).only(*SCORE_FIELDS)
-            scores = [(c.id, scoring.base_score(c)) for c in rows]
-            cursor.execute(SCORE_SQL, [[i for i, _ in scores], [s for _, s in scores]])
+            scores = [(c.id, scoring.base_score(c), peaks_literal(c)) for c in rows]
+            cursor.execute(SCORE_SQL, [list(column) for column in zip(*scores, strict=True)]
+                           or [[], [], []])  # fmt: skip

@@ -85,7 +85,9 @@ def _share_sql(column: str, keys: list[str]) -> tuple[str, list[str]]:
 
 class CreatorFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(method="filter_text", label="Search", max_length=200)
-    role = django_filters.MultipleChoiceFilter(choices=CreatorRole.choices)
+    # distinct=False: a filter on the creator's own column cannot duplicate rows, and a
+    # DISTINCT over a million-row match costs a sort.
+    role = django_filters.MultipleChoiceFilter(choices=CreatorRole.choices, distinct=False)
     niche = TagListFilter(method="filter_niches", label="Niches")
     platform = django_filters.MultipleChoiceFilter(
         choices=Platform.choices, method="filter_platforms"
@@ -116,7 +118,7 @@ class CreatorFilterSet(django_filters.FilterSet):
     city = django_filters.CharFilter(field_name="city", lookup_expr="iexact", max_length=120)
     max_rate = django_filters.NumberFilter(field_name="min_rate", lookup_expr="lte", min_value=0,
                                            label="Rate ≤")  # fmt: skip
-    status = django_filters.MultipleChoiceFilter(choices=CreatorStatus.choices)
+    status = django_filters.MultipleChoiceFilter(choices=CreatorStatus.choices, distinct=False)
     include_dnc = django_filters.BooleanFilter(method="filter_noop", label="Include do-not-contact")
     in_list = django_filters.NumberFilter(method="filter_in_list", label="In list")
     exclude_list = django_filters.NumberFilter(method="filter_exclude_list", label="Not in list")
@@ -173,6 +175,17 @@ class CreatorFilterSet(django_filters.FilterSet):
     def target(self) -> scoring.Target:
         data = self.form.cleaned_data if self.form.is_valid() else {}
         return target_from(data)
+
+    def ranks_by_relevance(self) -> bool:
+        """Whether the results are sorted by text relevance (which reads every match)."""
+        data = self.form.cleaned_data if self.form.is_valid() else {}
+        return bool(data.get("q")) and sort_of(data) == "relevance"
+
+    def fit_target(self) -> scoring.Target | None:
+        """The target when the results are sorted by fit (the paginator prunes by it)."""
+        if not self.form.is_valid() or sort_of(self.form.cleaned_data) != "fit":
+            return None
+        return target_from(self.form.cleaned_data)
 
     def filter_queryset(self, queryset: QuerySet) -> QuerySet:
         queryset = super().filter_queryset(queryset)

@@ -14,8 +14,10 @@ from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import F
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Lower
 
+from creators import scoring
 from kolhub.models import CURRENCIES, TenantModel
 
 
@@ -98,6 +100,14 @@ def tier_of(followers: int | None) -> str:
     return "nano"
 
 
+def peak_key(dimension: str, depth: int) -> models.GeneratedField:
+    return models.GeneratedField(
+        # Constants and column positions only (scoring.peak_key_sql).
+        expression=RawSQL(scoring.peak_key_sql(dimension, depth), []),  # noqa: S611
+        output_field=models.FloatField(), db_persist=True,
+    )  # fmt: skip
+
+
 class Creator(TenantModel):
     name = models.CharField(max_length=200)
     email = models.EmailField(blank=True)
@@ -150,6 +160,19 @@ class Creator(TenantModel):
         max_digits=5, decimal_places=2, default=0,
         help_text="The part of the fit score that does not depend on a target audience.",
     )  # fmt: skip
+    # The largest audience shares per dimension (creators.scoring.audience_peaks): a ceiling
+    # on any target's audience match, so the fit sort can skip rows without reading them.
+    audience_peaks = ArrayField(models.FloatField(), default=list, blank=True)
+    # base_score plus the most a target could add through one dimension's peaks
+    # (scoring.peak_key_sql). Stored columns rather than expression indexes: comparing a
+    # column is leakproof, so the indexes work under row-level security for any role.
+    peak_key_countries_1 = peak_key("countries", 1)
+    peak_key_countries_3 = peak_key("countries", 3)
+    peak_key_ages_1 = peak_key("ages", 1)
+    peak_key_ages_3 = peak_key("ages", 3)
+    peak_key_gender_1 = peak_key("gender", 1)
+    peak_key_interests_1 = peak_key("interests", 1)
+    peak_key_interests_3 = peak_key("interests", 3)
     search_vector = SearchVectorField(null=True)
 
     class Meta:
@@ -171,6 +194,12 @@ class Creator(TenantModel):
             # The importer matches rows to existing creators by email, case-insensitively.
             models.Index(F("organization"), Lower("email"), name="creator_org_email"),
             models.Index(fields=["organization", "-base_score"], name="creator_org_base"),
+            # The fit sort walks these to the few rows whose fit can reach the top
+            # (scoring.peak_walk, creators/pagination.py).
+            *(
+                models.Index(fields=["organization", name], name=f"creator_{name[:24]}")
+                for name in scoring.PEAK_KEY_COLUMNS
+            ),
         ]
 
     def __str__(self) -> str:

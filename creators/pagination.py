@@ -2,43 +2,139 @@
 
 Two things a plain Paginator does that hurt at that size:
 - COUNT(*) over every match: we count up to COUNT_CAP and say "1,000+" beyond;
-- ORDER BY fit over every match: fit = base_score + (target terms ≤ TARGET_POINTS), so a
-  row can only reach the top k if base_score ≥ (k-th best fit so far) − TARGET_POINTS.
-  We find a k-th best among the best rows by base_score (an index walk), then let
-  PostgreSQL sort only the rows that can still make it. The result is exact."""
+- ORDER BY fit over every match. Instead, for the top k (prune_for_top):
+  1. the fits of the best rows by base_score (an index walk) give a floor: the real k-th
+     best fit can only be higher;
+  2. every row has a fit *ceiling* (scoring.fit_bound_sql: base_score plus the most the
+     target could add given the row's audience peaks); it is at most the mean of the
+     row's stored peak keys in the target's dimensions (scoring.peak_walk) plus 10.1. So
+     a row that can reach F has, in every dimension d, key_d ≥ n·(F − 10.1) − the sum of
+     the other dimensions' largest keys in the organization; PostgreSQL finds those rows
+     through the keys' indexes (a BitmapAnd) without reading the others;
+  3. we try a few values of F above the floor, highest first, and keep the first whose
+     top k really all reach F (those rows are the page). A miss that still found k rows
+     raises the floor to the k-th of them. The floor itself always works.
+  The result is exact: a row left out has a ceiling, hence a fit, below k rows shown."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from decimal import Decimal
 from functools import cached_property, partial
 
 from django.core.paginator import Page, Paginator
-from django.db.models import QuerySet
+from django.db import connection
+from django.db.models import Count, FloatField, Max, QuerySet, Window
+from django.db.models.expressions import RawSQL
 from rest_framework.pagination import PageNumberPagination
 
-from creators.filters import sort_of
-from creators.scoring import WEIGHTS
+from creators import scoring
+from creators.filters import CreatorFilterSet
 
 COUNT_CAP = 1_000
 # The most the fit can exceed base_score by: the target-dependent components' weights,
 # plus 0.05 because the fit is rounded (half up) to one decimal.
-TARGET_POINTS = Decimal(WEIGHTS["audience_match"] + WEIGHTS["brand_conflicts"]) + Decimal("0.05")
+TARGET_POINTS = Decimal(scoring.WEIGHTS["audience_match"] + scoring.WEIGHTS["brand_conflicts"])
+TARGET_POINTS += Decimal("0.05")
+# Where to try F, as fractions of the way from the floor up to the best possible fit. Most
+# targets' k-th best sits in the lower half; a miss costs one small query.
+GUESSES = (0.5, 0.25)
 
 
-def prune_for_top(queryset: QuerySet, k: int) -> QuerySet:
-    """`queryset` (annotated with `fit`) restricted to rows that can be among its top k."""
-    sample_size = max(4 * k, 400)
+def _raw(sql: str) -> RawSQL:
+    # Only column positions and constants from creators.scoring: nothing to bind.
+    return RawSQL(sql, [], output_field=FloatField())  # noqa: S611
+
+
+def reaching(queryset: QuerySet, target: scoring.Target, least_fit: float,
+             highest: dict[str, float]) -> QuerySet:  # fmt: skip
+    """`queryset` restricted to rows whose fit for `target` can be ≥ least_fit.
+    `highest`: the largest value of each peak key column in the organization."""
+    walk = scoring.peak_walk(target)
+    queryset = queryset.alias(fit_ceiling=_raw(scoring.fit_bound_sql(target)))
+    if walk is None:  # more keys than the peak columns cover: cut on base_score only
+        queryset = queryset.filter(base_score__gte=Decimal(str(least_fit)) - TARGET_POINTS)
+    elif walk:
+        total = len(walk) * (least_fit - scoring.MOST_CONFLICT_POINTS)
+        for column in walk:
+            others = sum(highest[c] for c in walk if c != column)
+            queryset = queryset.filter(**{f"{column}__gte": total - others - 0.001})
+    else:  # no audience target: the ceiling is base_score plus a constant
+        queryset = queryset.filter(base_score__gte=Decimal(str(least_fit)) - TARGET_POINTS)
+    return queryset.filter(fit_ceiling__gte=least_fit)
+
+
+def highest_keys(queryset: QuerySet, target: scoring.Target) -> dict[str, float]:
+    """The largest value of each of the target's peak key columns among the organization's
+    creators (one index probe each; `queryset` only lends its model and scope)."""
+    walk = scoring.peak_walk(target) or []
+    if len(walk) < 2:
+        return {}
+    # The scope of the tenant context we are in limits this to the organization.
+    found = queryset.model.objects.all().aggregate(**{c: Max(c) for c in walk})
+    return {c: scoring.BEST_FIT if v is None else v for c, v in found.items()}
+
+
+@contextmanager
+def index_driven() -> Iterator[None]:
+    """Plan the queries inside without bitmap scans, then put the setting back.
+
+    The candidates of `reaching` are few by construction (a range of a peak key index),
+    so walking that index and testing the other filters on each row is the right plan.
+    PostgreSQL prices a GIN bitmap of a popular niche or word (150,000 rows, ~60 ms) at
+    next to nothing and would AND it in."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT current_setting('enable_bitmapscan'), "
+            "set_config('enable_bitmapscan', 'off', true)"
+        )
+        previous = cursor.fetchone()[0]
+    try:
+        yield
+    finally:
+        if not connection.needs_rollback:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT set_config('enable_bitmapscan', %s, true)", [previous])
+
+
+def top_by_fit(queryset: QuerySet, k: int, *, target: scoring.Target) -> list:
+    """The first k rows of `queryset` (annotated with `fit`, sorted by it), reading only
+    rows that can be among them."""
+    sample_size = max(4 * k, 200)
     sample = list(queryset.order_by("-base_score").values_list("fit", flat=True)[:sample_size])
     if len(sample) < sample_size:
-        return queryset  # fewer matches than the sample: nothing worth pruning
-    kth_best = sorted(sample, reverse=True)[k - 1]
-    return queryset.filter(base_score__gte=Decimal(str(kth_best)) - TARGET_POINTS)
+        return list(queryset[:k])  # fewer matches than the sample: sort them all
+    floor = float(sorted(sample, reverse=True)[k - 1])
+    highest = highest_keys(queryset, target)
+    with index_driven():
+        for fraction in GUESSES:
+            guess = round(floor + (scoring.BEST_FIT - floor) * fraction, 1)
+            rows = list(reaching(queryset, target, guess, highest)[:k])
+            if len(rows) == k:
+                if float(rows[-1].fit) >= guess:
+                    return rows
+                # k real rows reach rows[-1].fit: a better floor than the sample's.
+                floor = max(floor, float(rows[-1].fit))
+        return list(reaching(queryset, target, floor, highest)[:k])
 
 
 class CreatorPaginator(Paginator):
-    def __init__(self, object_list: QuerySet, per_page: int, *, fit_sorted: bool, **kwargs):
+    """`fit_target`: the target when the results are sorted by fit, else None.
+    `counts_in_page`: the sort reads every match anyway (text relevance), so the page's
+    own query counts them (a window count) instead of a second pass over the matches."""
+
+    def __init__(self, object_list: QuerySet, per_page: int, *,
+                 fit_target: scoring.Target | None, counts_in_page: bool = False,
+                 **kwargs):  # fmt: skip
         super().__init__(object_list, per_page, **kwargs)
-        self.fit_sorted = fit_sorted
+        self.fit_target, self.counts_in_page = fit_target, counts_in_page
+
+    @classmethod
+    def for_search(cls, filterset: CreatorFilterSet, per_page: int) -> CreatorPaginator:
+        """Pages of a validated discovery search, pruned and counted as its sort allows."""
+        return cls(filterset.qs, per_page, fit_target=filterset.fit_target(),
+                   counts_in_page=filterset.ranks_by_relevance())  # fmt: skip
 
     @cached_property
     def count(self) -> int:
@@ -47,19 +143,40 @@ class CreatorPaginator(Paginator):
         return min(capped, COUNT_CAP)
 
     def page(self, number) -> Page:
+        if self.counts_in_page and "count" not in self.__dict__:
+            return self._page_counting(number)
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
         top = bottom + self.per_page
-        queryset = self.object_list
-        if self.fit_sorted:
-            queryset = prune_for_top(queryset, top)
-        return self._get_page(queryset[bottom:top], number, self)
+        if self.fit_target is None:
+            return self._get_page(self.object_list[bottom:top], number, self)
+        rows = top_by_fit(self.object_list, top, target=self.fit_target)
+        return self._get_page(rows[bottom:top], number, self)
+
+    def _page_counting(self, number) -> Page:
+        try:
+            wanted = max(1, int(number))
+        except (TypeError, ValueError):
+            wanted = 1  # validate_number below reports it as the plain paginator would
+        bottom = (wanted - 1) * self.per_page
+        counted = self.object_list.annotate(match_count=Window(Count("pk")))
+        rows = list(counted[bottom : bottom + self.per_page])
+        if rows:
+            total = rows[0].match_count
+            self.capped = total > COUNT_CAP
+            self.__dict__["count"] = min(total, COUNT_CAP)
+        number = self.validate_number(number)  # an empty page falls back to a count query
+        return self._get_page(rows, number, self)
 
 
 class CreatorApiPagination(PageNumberPagination):
     """The API's pages, with the same capped count and fit pruning as the page."""
 
     def paginate_queryset(self, queryset, request, view=None):
-        fit_sorted = sort_of(request.query_params) == "fit"
-        self.django_paginator_class = partial(CreatorPaginator, fit_sorted=fit_sorted)
+        # The filter backend has already validated these parameters (400 otherwise).
+        filterset = CreatorFilterSet(request.query_params, queryset=queryset)
+        self.django_paginator_class = partial(
+            CreatorPaginator, fit_target=filterset.fit_target(),
+            counts_in_page=filterset.ranks_by_relevance(),
+        )  # fmt: skip
         return super().paginate_queryset(queryset, request, view)

@@ -7,7 +7,12 @@ Three components do not depend on the target (engagement quality, authenticity,
 expertise); their weighted sum is stored on the creator as `base_score` so discovery can
 sort a million creators by fit. The other two (audience match, brand conflicts) are
 computed at query time from the target; `fit_sql()` gives the same arithmetic in SQL,
-and tests hold the two to the same answers."""
+and tests hold the two to the same answers.
+
+To sort by fit without computing it for every match, each creator also stores its
+`audience_peaks` (the largest shares of its audience in each dimension) and
+`fit_bound_sql()` turns them into a ceiling on the fit for a given target, cheap enough to
+test from an index alone (creators/pagination.py)."""
 
 from __future__ import annotations
 
@@ -272,3 +277,81 @@ def fit_sql(target: Target) -> tuple[str, list]:
         f"+ {conflict} * {w_conflict} / 100.0, 1)"
     )
     return expression, params
+
+
+# --- the fit ceiling, for sorting by fit at scale ---------------------------------------
+
+# audience_peaks holds, for each dimension in this order, the sum of its 1, 2, … PEAK_DEPTH
+# largest shares (each capped at 100): 12 numbers. A target naming n keys in a dimension
+# cannot find more of the audience there than the n largest shares.
+PEAK_DIMENSIONS = ("countries", "ages", "gender", "interests")
+PEAK_DEPTH = 3
+# The (dimension, depth) pairs stored as indexed peak_key_<dimension>_<depth> columns of
+# creators.models.Creator. Depth 1 serves one-key targets tightly; depth 3 two or three.
+PEAK_INDEXES = (("countries", 1), ("countries", 3), ("ages", 1), ("ages", 3), ("gender", 1),
+                ("interests", 1), ("interests", 3))  # fmt: skip
+PEAK_KEY_COLUMNS = tuple(f"peak_key_{dim}_{depth}" for dim, depth in PEAK_INDEXES)
+# Headroom for the roundings in the fit (to 0.1 and 0.01) and for float error.
+BOUND_SLACK = 0.1
+W_MATCH = WEIGHTS["audience_match"] / 100
+MOST_CONFLICT_POINTS = WEIGHTS["brand_conflicts"] + BOUND_SLACK
+NEUTRAL_MATCH = 50.0
+BEST_FIT = 100.0
+
+
+def audience_peaks(countries: dict, ages: dict, gender: dict, interests: dict) -> list[float]:
+    peaks: list[float] = []
+    for distribution in (countries, ages, gender, interests):
+        shares = sorted((float(v) for v in (distribution or {}).values() if v is not None),
+                        reverse=True)  # fmt: skip
+        running = 0.0
+        for depth in range(PEAK_DEPTH):
+            running += shares[depth] if depth < len(shares) else 0.0
+            peaks.append(min(100.0, round(running, 4)))
+    return peaks
+
+
+def target_keys(target: Target) -> list[tuple[str, tuple[str, ...]]]:
+    """The target's audience dimensions, as (dimension, keys), in PEAK_DIMENSIONS order."""
+    keys = {
+        "countries": target.countries,
+        "ages": target.ages,
+        "gender": (target.gender,) if target.gender else (),
+        "interests": target.interests,
+    }
+    return [(d, tuple(keys[d])) for d in PEAK_DIMENSIONS if keys[d]]  # fmt: skip
+
+
+def _peak_sql(dimension: str, depth: int) -> str:
+    # A row whose peaks are missing gets 100: never wrongly left out.
+    position = PEAK_DIMENSIONS.index(dimension) * PEAK_DEPTH + depth
+    return f"coalesce(audience_peaks[{position}], 100::float8)"
+
+
+def peak_key_sql(dimension: str, depth: int) -> str:
+    """base_score plus the audience-match points the `depth` largest shares of `dimension`
+    could bring: the expression of one stored peak_key column."""
+    return f"(base_score::float8 + {W_MATCH}::float8 * {_peak_sql(dimension, depth)})"
+
+
+def fit_bound_sql(target: Target) -> str:
+    """SQL over base_score and audience_peaks that is ≥ the fit (fit_sql) of every row for
+    this target. No parameters: only column positions and constants."""
+    caps = [_peak_sql(d, len(keys)) if len(keys) <= PEAK_DEPTH else "100::float8"
+            for d, keys in target_keys(target)]  # fmt: skip
+    match = f"({' + '.join(caps)}) / {len(caps)}" if caps else str(NEUTRAL_MATCH)
+    return f"(base_score::float8 + {W_MATCH}::float8 * {match} + {MOST_CONFLICT_POINTS}::float8)"
+
+
+def peak_walk(target: Target) -> list[str] | None:
+    """The stored peak key columns (one per target dimension) whose mean, plus
+    MOST_CONFLICT_POINTS, is ≥ the fit ceiling of every row; None when a dimension names
+    more keys than the columns cover."""
+    keys = []
+    for dimension, names in target_keys(target):
+        depth = min((d for dim, d in PEAK_INDEXES if dim == dimension and d >= len(names)),
+                    default=None)  # fmt: skip
+        if depth is None:
+            return None
+        keys.append(f"peak_key_{dimension}_{depth}")
+    return keys

@@ -30,7 +30,7 @@ from django.db import connection
 from django.utils import timezone
 
 from creators import scoring, services
-from creators.derived import search_vector_sql
+from creators.derived import float_array_literal, search_vector_sql
 from creators.models import AGE_BUCKETS, Creator, CredentialStatus, tier_of
 from kolhub.models import Membership, Organization, Role
 from kolhub.tenancy.context import tenant_context
@@ -929,6 +929,10 @@ def creator_derived(spec: CreatorSpec, handles: list[str],
         credential_status=spec.credential_status, profession=data["profession"],
         years_experience=data["years_experience"],
     ))  # fmt: skip
+    out["audience_peaks"] = scoring.audience_peaks(
+        out["audience_countries"], out["audience_ages"], out["audience_gender"],
+        out["audience_interests"],
+    )  # fmt: skip
     return out
 
 
@@ -944,7 +948,7 @@ CREATOR_COLUMNS = (
     "niches", "languages", "country", "city", "rate_currency", "status", "notes", "owner_id",
     "followers", "engagement_rate", "platforms", "handles", "audience_countries",
     "audience_ages", "audience_gender", "audience_interests", "credibility",
-    "sponsored_ratio", "brands_mentioned", "min_rate", "base_score",
+    "sponsored_ratio", "brands_mentioned", "min_rate", "base_score", "audience_peaks",
 )  # fmt: skip
 # No id: accounts take theirs from the identity column (see _accounts on why that is safe).
 ACCOUNT_COLUMNS = (
@@ -1069,6 +1073,7 @@ def _chunk_rows(org_id: int, creator_ids, specs: list[CreatorSpec], provenance: 
             _array(derived["handles"]), countries, ages, gender, interests,
             derived["credibility"], derived["sponsored_ratio"],
             _array(derived["brands_mentioned"]), derived["min_rate"], derived["base_score"],
+            float_array_literal(derived["audience_peaks"]),
         ))  # fmt: skip
         for account, handle, audience in zip(accounts, handles, audiences, strict=True):
             account_rows.append((

@@ -17,7 +17,7 @@ from django.views.generic import TemplateView
 
 from creators import selectors, services
 from creators.exports import safe_cell
-from creators.filters import SORTS, TIER_CHOICES, sort_of
+from creators.filters import SORTS, TIER_CHOICES
 from creators.forms import (
     AccountForm,
     CreatorForm,
@@ -87,9 +87,7 @@ class DiscoveryView(OrganizationMixin, TemplateView):
         filterset = selectors.creator_search(organization=org, params=self.request.GET)
         page = None
         if filterset.form.is_valid():
-            paginator = CreatorPaginator(
-                filterset.qs, PER_PAGE, fit_sorted=sort_of(filterset.form.cleaned_data) == "fit"
-            )
+            paginator = CreatorPaginator.for_search(filterset, PER_PAGE)
             page = paginator.get_page(self.request.GET.get("page"))
         params = _filter_params(self.request)
         context.update(

@@ -326,6 +326,8 @@ def _insert_dicts(
     for f in model._meta.concrete_fields:
         if f.primary_key and f.column not in present:
             continue  # the sequence fills it
+        if f.generated:
+            continue  # PostgreSQL computes it
         if f.column in STAMPED:
             default: Any = now
         elif f.column == "organization_id":

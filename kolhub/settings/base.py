@@ -91,6 +91,8 @@ AUTH_USER_MODEL = "kolhub.User"
 KOLHUB_APP_DB_ROLE = env("KOLHUB_APP_DB_ROLE", default="kolhub_app")
 # PostgreSQL work_mem inside tenant transactions (searches over large rosters).
 KOLHUB_TENANT_WORK_MEM = env("KOLHUB_TENANT_WORK_MEM", default="32MB")
+# The planner's price of a random page read inside tenant transactions (1.1: SSD storage).
+KOLHUB_TENANT_RANDOM_PAGE_COST = env("KOLHUB_TENANT_RANDOM_PAGE_COST", default="1.1")
 
 
 def redis_urls(url: str) -> tuple[str, str]:

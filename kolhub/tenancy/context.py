@@ -40,15 +40,19 @@ def tenant_context(organization: Organization) -> Iterator[Organization]:
                     "SELECT current_setting('role'), current_setting('app.current_org', true)"
                 )
                 previous_role, previous_org = cursor.fetchone()
-            # work_mem rides along in the same round trip: with the default 4 MB a
-            # full-text bitmap over a large roster goes lossy and rechecks every row.
+            # Planner settings ride along in the same round trip. work_mem: with the
+            # default 4 MB a full-text bitmap over a large roster goes lossy and rechecks
+            # every row. random_page_cost: the default 4 prices a random read for a
+            # spinning disk; at 1.1 (SSD, hot data) PostgreSQL walks a selective index and
+            # stops at LIMIT instead of building bitmaps of a million rows (bench/).
             cursor.execute(
                 "SELECT set_config('role', %s, true), set_config('app.current_org', %s, true),"
-                " set_config('work_mem', %s, true)",
+                " set_config('work_mem', %s, true), set_config('random_page_cost', %s, true)",
                 [
                     settings.KOLHUB_APP_DB_ROLE,
                     str(organization.pk),
                     settings.KOLHUB_TENANT_WORK_MEM,
+                    settings.KOLHUB_TENANT_RANDOM_PAGE_COST,
                 ],
             )
         token = _current.set(organization)

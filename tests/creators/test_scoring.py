@@ -153,3 +153,77 @@ def test_sql_fit_equals_the_python_scorecard(tenant_a):
                 assert creator.fit == scoring.scorecard(full, target).fit, (target, creator.name)
             fits = [c.fit for c in results]
             assert fits == sorted(fits, reverse=True)
+
+
+def test_fit_ceiling_is_never_below_the_fit(tenant_a):
+    """creators.scoring.fit_bound_sql and the peak key columns bound the fit from above
+    for every row and target: the fit sort's pruning is exact only if they do."""
+    from django.db.models import FloatField
+    from django.db.models.expressions import RawSQL
+
+    from creators.models import Creator
+
+    rng = random.Random(11)
+    org = tenant_a.organization
+    targets = [
+        Target(), Target(countries=("US",)), Target(countries=("US", "CA")),
+        Target(countries=("US", "CA", "GB", "DE")), Target(ages=("25-34",), gender="female"),
+        Target(ages=("18-24", "25-34", "35-44"), interests=("skincare",), competitors=("Acme",)),
+    ]  # fmt: skip
+    with tenant_a.context():
+        for n in range(40):
+            make_creator(org, credentials=rng.choice(["", "MD"]), accounts=[{
+                "platform": "instagram", "handle": f"b{n}", "followers": rng.choice([900, 50_000]),
+                "engagement_rate": str(round(rng.uniform(0.1, 12), 2)),
+                "audience_countries": {"US": rng.randint(0, 90), "CA": rng.randint(0, 10)},
+                "audience_ages": {"18-24": rng.randint(0, 60), "25-34": rng.randint(0, 40)},
+                "audience_gender": {"female": rng.randint(0, 100)},
+                "audience_interests": {"skincare": rng.randint(0, 100)},
+            }])  # fmt: skip
+        make_creator(org, name="No accounts at all")
+        for target in targets:
+            fit, params = scoring.fit_sql(target)
+            rows = Creator.objects.for_org(org).annotate(
+                fit=RawSQL(fit, params, output_field=FloatField()),
+                ceiling=RawSQL(scoring.fit_bound_sql(target), [], output_field=FloatField()),
+            )
+            walk = scoring.peak_walk(target)
+            for creator in rows:
+                assert float(creator.fit) <= creator.ceiling, (target, creator.name)
+                if walk:
+                    keys = [getattr(creator, column) for column in walk]
+                    mean = sum(keys) / len(keys)
+                    assert creator.ceiling <= mean + scoring.MOST_CONFLICT_POINTS + 1e-9
+
+
+def test_audience_peaks_backfill_matches_python(tenant_a):
+    """Migration 0004 fills audience_peaks in SQL; refresh_derived writes them with
+    scoring.audience_peaks. Both must give the same numbers."""
+    import importlib
+
+    from django.db import connection
+
+    from creators.models import Creator
+
+    backfill = importlib.import_module("creators.migrations.0004_audience_peaks").BACKFILL
+    org = tenant_a.organization
+    with tenant_a.context():
+        make_creator(org, accounts=[{
+            "platform": "instagram", "handle": "peaks", "followers": 1000,
+            "audience_countries": {"US": 41.5, "CA": 30, "GB": 20, "DE": 9},
+            "audience_ages": {"25-34": 70}, "audience_gender": {"female": 55.5, "male": 44.5},
+            "audience_interests": {},
+        }])  # fmt: skip
+        make_creator(org, name="Nobody follows")
+        expected = {c.pk: c.audience_peaks for c in Creator.objects.for_org(org)}
+        assert expected and all(len(p) == 12 for p in expected.values())
+    with connection.cursor() as cursor:  # as the owner, like the migration
+        # The test's inserts left deferred foreign-key checks, which block ALTER TABLE.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute("UPDATE creators_creator SET audience_peaks = '{}'")
+        cursor.execute(backfill)
+    with tenant_a.context():
+        again = {c.pk: c.audience_peaks for c in Creator.objects.for_org(org)}
+    assert again.keys() == expected.keys()
+    for pk, peaks in expected.items():
+        assert again[pk] == pytest.approx(peaks)

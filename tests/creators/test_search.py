@@ -161,9 +161,22 @@ def test_search_query_count_does_not_grow_with_results(
             list(filterset.qs)
 
 
+# Targets the shortcut handles differently: one key, several keys, more keys than the peak
+# columns cover, two dimensions, a competitor, filters, and no target at all.
+PRUNING_TARGETS = [
+    {"audience_country": "US"},
+    {"audience_country": "US,CA"},
+    {"audience_country": "US,CA,GB,DE"},
+    {"audience_age": ["25-34"], "audience_gender": "female"},
+    {"audience_country": "GB", "interest": "skincare,fitness", "competitor": "Acme"},
+    {"audience_country": "US", "audience_country_min": "10", "er_min": "1"},
+    {},
+]
+
+
 def test_fit_pruning_returns_exactly_the_unpruned_order(tenant_a):
-    """The paginator's shortcut (skip rows whose base_score cannot reach the top k) must
-    give the same pages as sorting every row."""
+    """The paginator's shortcut (read only rows whose fit ceiling reaches a floor, found
+    through the peak key indexes) must give the same pages as sorting every row."""
     import random
 
     from creators.pagination import CreatorPaginator
@@ -177,11 +190,47 @@ def test_fit_pruning_returns_exactly_the_unpruned_order(tenant_a):
                 accounts=[{"platform": "instagram", "handle": f"p{n}",
                            "followers": rng.choice([3000, 40000, 400000]),
                            "engagement_rate": str(round(rng.uniform(0.2, 9), 2)),
-                           "audience_countries": {"US": rng.randint(0, 100)}}],
+                           "audience_countries": {"US": rng.randint(0, 50),
+                                                  "CA": rng.randint(0, 20),
+                                                  "GB": rng.randint(0, 30)},
+                           "audience_ages": {"18-24": rng.randint(0, 40),
+                                             "25-34": rng.randint(0, 50)},
+                           "audience_gender": {"female": rng.randint(20, 90)},
+                           "audience_interests": {"skincare": rng.randint(0, 80),
+                                                  "fitness": rng.randint(0, 20)},
+                           "brands_mentioned": rng.choice([[], [], ["Acme"]])}],
             )  # fmt: skip
-        params = {"audience_country": "US", "sort": "fit"}
-        qs = selectors.creator_search(organization=org, params=params).qs
-        everything = [c.pk for c in qs]
-        for number in (1, 2, 5):
-            page = CreatorPaginator(qs, 25, fit_sorted=True).page(number)
-            assert [c.pk for c in page] == everything[(number - 1) * 25 : number * 25]
+        for params in PRUNING_TARGETS:
+            search = {**params, "sort": "fit"}
+            filterset = selectors.creator_search(organization=org, params=search)
+            qs = filterset.qs
+            everything = [c.pk for c in qs]
+            assert len(everything) > 250, ("enough rows for the shortcut to prune", params)
+            for number in (1, 2, 5):
+                paginator = CreatorPaginator(qs, 25, fit_target=filterset.fit_target())
+                page = paginator.page(number)
+                expected = everything[(number - 1) * 25 : number * 25]
+                assert [c.pk for c in page] == expected, (params, number)
+
+
+def test_relevance_pages_are_counted_by_their_own_query(
+    tenant_a, roster, django_assert_max_num_queries
+):
+    """A relevance sort reads every match anyway, so the page query also counts them
+    (one query, not two); the count agrees with counting separately."""
+    from creators.pagination import CreatorPaginator
+
+    org = tenant_a.organization
+    with tenant_a.context():
+        filterset = selectors.creator_search(organization=org, params={"q": "skincare"})
+        assert filterset.ranks_by_relevance()
+        matches = filterset.qs.count()
+        assert matches == 2
+        paginator = CreatorPaginator.for_search(filterset, 1)
+        with django_assert_max_num_queries(1):
+            page = paginator.page(2)
+        assert paginator.count == matches
+        assert len(page) == 1
+        last = CreatorPaginator.for_search(filterset, 1).get_page(99)  # past the end
+        assert last.number == paginator.num_pages == 2
+        assert CreatorPaginator.for_search(filterset, 1).get_page("x").number == 1
