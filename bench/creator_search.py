@@ -250,6 +250,9 @@ def main() -> None:
             print(f"{name}: p50 {statistics.median(samples):.1f} ms, "
                   f"max {max(samples):.1f} ms", flush=True)  # fmt: skip
         p95, floor_p95 = percentile(ours_ms, 95), percentile(floor_ms, 95)
+        with connection.cursor() as cursor:  # the figures depend on it: say what it was
+            cursor.execute("SHOW shared_buffers")
+            shared_buffers = cursor.fetchone()[0]
         print(json.dumps({
             "benchmark": "creator_search",
             "creators": CREATORS, "other_org_creators": OTHER, "mixes": len(MIXES),
@@ -257,6 +260,7 @@ def main() -> None:
             "p50_ms": round(statistics.median(ours_ms), 2), "p95_ms": round(p95, 2),
             "floor_p50_ms": round(statistics.median(floor_ms), 2),
             "floor_p95_ms": round(floor_p95, 2), "ratio": round(p95 / floor_p95, 2),
+            "shared_buffers": shared_buffers,
         }))  # fmt: skip
 
 

@@ -7,6 +7,14 @@ from campaigns.models import (
     ChecklistTick,
     Collaboration,
     KpiTarget,
+    Offer,
+    OfferDeliverable,
+    OfferGift,
+    OfferInstallment,
+    PaymentItem,
+    PortalAccountLink,
+    PortalClaim,
+    PortalToken,
     StageChange,
 )
 from kolhub.admin import TenantAdmin
@@ -99,8 +107,9 @@ class CollaborationAdmin(TenantAdmin):
     search_fields = ["creator__name", "campaign__name"]
     raw_id_fields = ["campaign", "creator", "owner", "added_by"]
     # The stage moves through campaigns.services.collaboration_transition, which checks
-    # the pipeline and records history; the admin shows it and does not edit it.
-    readonly_fields = ("stage", "stage_changed_at", "created_at", "updated_at")
+    # the pipeline and records history; the terms are set by accepting an offer. The
+    # admin shows both and edits neither.
+    readonly_fields = ("stage", "stage_changed_at", "terms", "created_at", "updated_at")
     inlines = [StageChangeInline]
     show_full_result_count = False
 
@@ -113,3 +122,125 @@ class StageChangeAdmin(TenantAdmin):
     search_fields = ["collaboration__creator__name", "reason", "actor"]
     raw_id_fields = ["collaboration", "by"]
     show_full_result_count = False
+
+
+# --- offers, payments, portal access ---------------------------------------------------
+# Offers, ledger rows and portal tokens are written by campaigns.services only (a version
+# is never edited; a ledger row's amount comes from its offer; a token is stored hashed).
+# The admin shows them to platform staff read-only.
+
+
+class _ReadOnlyAdmin(TenantAdmin):
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class _ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class DeliverableInline(_ReadOnlyInline):
+    model = OfferDeliverable
+    fields = ["position", "platform", "kind", "quantity", "due_date"]
+
+
+class GiftInline(_ReadOnlyInline):
+    model = OfferGift
+    fields = ["position", "product_name", "sku", "quantity"]
+
+
+class InstallmentInline(_ReadOnlyInline):
+    model = OfferInstallment
+    fields = ["position", "percent", "trigger", "net_days"]
+
+
+@admin.register(Offer)
+class OfferAdmin(_ReadOnlyAdmin):
+    list_display = ["collaboration", "version", "proposed_by", "status", "fee", "currency",
+                    "proposed_at", "organization"]  # fmt: skip
+    list_filter = ("organization", "status", "proposed_by")
+    search_fields = ["collaboration__creator__name", "collaboration__campaign__name"]
+    raw_id_fields = ["collaboration", "proposed_by_user", "decided_by_user"]
+    inlines = [DeliverableInline, GiftInline, InstallmentInline]
+    show_full_result_count = False
+
+
+@admin.register(OfferDeliverable)
+class OfferDeliverableAdmin(_ReadOnlyAdmin):
+    list_display = ["offer", "position", "platform", "kind", "quantity", "due_date"]
+    list_filter = ("organization", "platform", "kind")
+    raw_id_fields = ["offer"]
+
+
+@admin.register(OfferGift)
+class OfferGiftAdmin(_ReadOnlyAdmin):
+    list_display = ["offer", "position", "product_name", "sku", "quantity"]
+    search_fields = ["product_name", "sku"]
+    raw_id_fields = ["offer", "product"]
+
+
+@admin.register(OfferInstallment)
+class OfferInstallmentAdmin(_ReadOnlyAdmin):
+    list_display = ["offer", "position", "percent", "trigger", "net_days"]
+    list_filter = ("organization", "trigger")
+    raw_id_fields = ["offer"]
+
+
+@admin.register(PaymentItem)
+class PaymentItemAdmin(_ReadOnlyAdmin):
+    list_display = ["collaboration", "kind", "trigger", "amount", "currency", "status",
+                    "due_date", "paid_at", "paid_reference"]  # fmt: skip
+    list_filter = ("organization", "status", "kind", "trigger")
+    search_fields = ["collaboration__creator__name", "paid_reference"]
+    raw_id_fields = ["collaboration", "offer", "paid_by"]
+    show_full_result_count = False
+
+
+@admin.register(PortalToken)
+class PortalTokenAdmin(_ReadOnlyAdmin):
+    list_display = ["creator", "issued_by", "created_at", "expires_at", "revoked_at",
+                    "last_used_at"]  # fmt: skip
+    search_fields = ["creator__name"]
+    raw_id_fields = ["creator", "issued_by", "revoked_by"]
+    # The hash is not a secret (the token cannot be recovered from it), but there is
+    # nothing staff can do with it either.
+    exclude = ["token_hash"]
+
+
+@admin.register(PortalClaim)
+class PortalClaimAdmin(_ReadOnlyAdmin):
+    list_display = ["creator", "user", "created_at"]
+    search_fields = ["creator__name", "user__email"]
+    raw_id_fields = ["creator", "user", "token"]
+
+
+@admin.register(PortalAccountLink)
+class PortalAccountLinkAdmin(admin.ModelAdmin):
+    """The platform-level index of PortalClaim (no tenant data); read-only like it."""
+
+    list_display = ["user", "organization", "created_at"]
+    list_filter = ("organization",)
+    search_fields = ["user__email", "organization__name"]
+    raw_id_fields = ["user"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -2,7 +2,8 @@
 
 from django.urls import path
 
-from campaigns import api
+from campaigns.api import campaigns as api
+from campaigns.api import offers, payments, portal
 
 campaign_detail = api.CampaignApi.as_view(
     {"get": "retrieve", "put": "update", "patch": "partial_update", "delete": "destroy"}
@@ -23,4 +24,29 @@ urlpatterns = [
          api.CollaborationApi.as_view({"post": "transition"}), name="api_collaboration_transition"),
     path("collaborations/<int:collaboration_id>/history/",
          api.CollaborationApi.as_view({"get": "history"}), name="api_collaboration_history"),
+    path("offers/", offers.OfferApi.as_view({"get": "list", "post": "create"}),
+         name="api_offer_list"),
+    path("offers/<int:offer_id>/", offers.OfferApi.as_view({"get": "retrieve"}),
+         name="api_offer_detail"),
+    path("offers/<int:offer_id>/counter/", offers.OfferApi.as_view({"post": "counter"}),
+         name="api_offer_counter"),
+    path("offers/<int:offer_id>/accept/", offers.OfferApi.as_view({"post": "accept"}),
+         name="api_offer_accept"),
+    path("offers/<int:offer_id>/decline/", offers.OfferApi.as_view({"post": "decline"}),
+         name="api_offer_decline"),
+    path("offers/<int:offer_id>/withdraw/", offers.OfferApi.as_view({"post": "withdraw"}),
+         name="api_offer_withdraw"),
+    path("offers/<int:offer_id>/diff/", offers.OfferApi.as_view({"get": "diff"}),
+         name="api_offer_diff"),
+    path("payments/", payments.PaymentApi.as_view({"get": "list"}), name="api_payment_list"),
+    path("payments/<int:payment_id>/", payments.PaymentApi.as_view({"get": "retrieve"}),
+         name="api_payment_detail"),
+    path("payments/<int:payment_id>/mark-paid/",
+         payments.PaymentApi.as_view({"post": "mark_paid"}), name="api_payment_mark_paid"),
+    path("portal-tokens/", portal.PortalTokenApi.as_view({"get": "list", "post": "create"}),
+         name="api_portal_token_list"),
+    path("portal-tokens/<int:portal_token_id>/",
+         portal.PortalTokenApi.as_view({"get": "retrieve"}), name="api_portal_token_detail"),
+    path("portal-tokens/<int:portal_token_id>/revoke/",
+         portal.PortalTokenApi.as_view({"post": "revoke"}), name="api_portal_token_revoke"),
 ]  # fmt: skip

@@ -6,12 +6,15 @@ committed / spent come from one *cost source* per budget category. Each source r
 tables that record the money and returns CostLines; the budget table, the campaign list
 and the pipeline board all add up the same lines, so they never disagree.
 
-The sources below read what exists in this slice of campaigns. The tables that will commit
-and spend money (offers, shipments, payments, amplification spend) arrive with later
-slices of issue 4; each of those slices fills the source of its category here, and the
-figures everywhere follow. Until then a source finds no rows and reports nothing: the
-budget shows 0 committed / 0 spent because nothing has been committed or spent yet, not
-because a number was made up."""
+KOL fees read the accepted offers and the payment ledger. The tables that will commit and
+spend the other categories (shipments, amplification spend) arrive with later slices of
+issue 4; each fills the source of its category here, and the figures everywhere follow.
+Until then a source finds no rows and reports nothing: the budget shows 0 committed /
+0 spent because nothing has been committed or spent yet, not because a number was made
+up.
+
+Money in another currency is converted with the rate its offer states (METRICS.md: a
+campaign total in another currency says which rate it used; the offer shows it)."""
 
 from __future__ import annotations
 
@@ -20,10 +23,24 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from campaigns.models import BudgetCategory
+from django.db.models import F
+
+from campaigns.models import (
+    BudgetCategory,
+    Collaboration,
+    PaymentItem,
+    PaymentKind,
+    PaymentStatus,
+)
 from kolhub.models import Organization
 
 ZERO = Decimal("0.00")
+CENT = Decimal("0.01")
+
+
+def converted(amount: Decimal, rate: Decimal | None) -> Decimal:
+    """An amount in an offer's currency, in the campaign's (rate None: the same currency)."""
+    return (amount * (rate or 1)).quantize(CENT)
 
 
 @dataclass(frozen=True)
@@ -43,10 +60,37 @@ CostSource = Callable[[Organization, Sequence[int]], Iterable[CostLine]]
 
 
 def kol_fees_costs(organization: Organization, campaign_ids: Sequence[int]) -> list[CostLine]:
-    """Fees and commissions. Committed: the fee of each collaboration's accepted offer;
-    spent: the payment-ledger rows marked paid. The offers and payments slices read their
-    tables here; in this slice neither table exists, so nothing is committed yet."""
-    return []
+    """Fees and commissions, per collaboration with agreed terms. Committed: the accepted
+    offer's fee plus the commissions tracking has computed so far (0 until then); spent:
+    the ledger rows marked paid. Both converted with the offer's rate."""
+    committed: dict[tuple[int, int], Decimal] = defaultdict(lambda: ZERO)
+    spent: dict[tuple[int, int], Decimal] = defaultdict(lambda: ZERO)
+    agreed = (
+        Collaboration.objects.for_org(organization)
+        .filter(campaign_id__in=campaign_ids, terms__isnull=False)
+        .values_list("pk", "campaign_id", "terms__fee", "terms__exchange_rate")
+    )
+    for collaboration_id, campaign_id, fee, rate in agreed:
+        committed[(campaign_id, collaboration_id)] += converted(fee, rate)
+    rows = (
+        PaymentItem.objects.for_org(organization)
+        .filter(collaboration__campaign_id__in=campaign_ids,
+                offer_id=F("collaboration__terms_id"))
+        .values_list("collaboration_id", "collaboration__campaign_id", "kind", "amount",
+                     "status", "offer__exchange_rate")
+    )  # fmt: skip
+    for collaboration_id, campaign_id, kind, amount, status, rate in rows:
+        key = (campaign_id, collaboration_id)
+        if kind == PaymentKind.COMMISSION:
+            committed[key] += converted(amount, rate)
+        if status == PaymentStatus.PAID:
+            spent[key] += converted(amount, rate)
+    return [
+        CostLine(campaign_id, collaboration_id, BudgetCategory.KOL_FEES,
+                 committed.get((campaign_id, collaboration_id), ZERO),
+                 spent.get((campaign_id, collaboration_id), ZERO))
+        for campaign_id, collaboration_id in sorted(committed.keys() | spent.keys())
+    ]  # fmt: skip
 
 
 def product_cost_costs(organization: Organization, campaign_ids: Sequence[int]) -> list[CostLine]:

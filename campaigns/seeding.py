@@ -1,16 +1,19 @@
 """Demo data: a campaign per demo brand, with products, KPI targets, a budget and a living
 pipeline (collaborations in every stage). Everything goes through campaigns.services,
 and every collaboration reaches its stage by real transitions, so its history reads like
-one a team made."""
+one a team made: negotiating and later collaborations have offers with counter-offers
+(the accepted one is their terms), agreed ones a payment ledger whose past-due rows are
+paid except one left late, and every contacted creator a portal link (one is printed)."""
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.utils import timezone
 
-from campaigns import services
-from campaigns.models import Campaign, CampaignStatus, Objective
+from campaigns import pipeline, selectors, services
+from campaigns.models import Campaign, CampaignStatus, Objective, Offer, PaymentItem, Side
 from campaigns.pipeline import FORWARD, Stage
 from creators.models import Creator, CreatorStatus
 from kolhub.models import Membership, Organization, Role
@@ -118,6 +121,112 @@ def path_to(stage: str) -> list[str]:
     return list(FORWARD[1 : FORWARD.index(stage) + 1])
 
 
+# The demo's history starts this long ago and each event of a collaboration takes a
+# couple of days, so offers, signatures and payments have real dates (and one payment is
+# late) while nothing is dated in the future.
+HISTORY_DAYS = 30
+STEP = timedelta(days=2)
+
+SCHEDULES = [
+    [("50", "on_signature", 14), ("50", "on_publication", 30)],
+    [("30", "on_signature", 14), ("40", "on_delivery", 14), ("30", "on_approval", 30)],
+    [("100", "on_publication", 30)],
+]
+PLATFORMS = ["instagram", "tiktok", "youtube"]
+# Another currency, with its rate to the campaign's, on one offer per campaign.
+FOREIGN = {"USD": ("EUR", "1.08"), "GBP": ("USD", "0.79")}
+
+
+class _Clock:
+    """Hands out increasing past times for one collaboration's events."""
+
+    def __init__(self, start: datetime):
+        self.now = start
+
+    def tick(self) -> datetime:
+        self.now += STEP
+        return self.now
+
+
+def _terms(campaign: Campaign, n: int, fee: Decimal, usage_days: int, note: str) -> dict:
+    today = timezone.localdate()
+    platform = PLATFORMS[n % len(PLATFORMS)]
+    kind = {"instagram": "reel", "tiktok": "short", "youtube": "video"}[platform]
+    currency, rate = campaign.currency, None
+    if n == 8:  # an agreed collaboration: its budget line shows the conversion
+        currency, rate = FOREIGN.get(campaign.currency, (campaign.currency, None))
+    product = campaign.products.order_by("id").last()
+    schedule = SCHEDULES[n % len(SCHEDULES)]
+    return {
+        "fee": fee, "currency": currency, "exchange_rate": rate,
+        "commission_percent": Decimal("10") if schedule is SCHEDULES[2] else Decimal("0"),
+        "gifts": [{"product_id": product.pk, "quantity": 1}] if product else [],
+        "deliverables": [
+            {"platform": platform, "kind": kind, "quantity": 1,
+             "due_date": today + timedelta(days=21 + n)},
+            {"platform": "instagram", "kind": "story", "quantity": 3,
+             "due_date": today + timedelta(days=28 + n)},
+        ],
+        "usage_rights_days": usage_days, "usage_channels": ["brand Instagram", "website"],
+        "paid_amplification": usage_days >= 60,
+        "exclusivity_categories": ["skincare"] if n % 4 == 0 else [],
+        "exclusivity_days": 30 if n % 4 == 0 else 0,
+        "installments": [{"percent": Decimal(p), "trigger": t, "net_days": d}
+                         for p, t, d in schedule],
+        "note": note,
+    }  # fmt: skip
+
+
+def _negotiate(organization, campaign, collaboration, n: int, owner, clock: _Clock, *,
+               rounds: int, accept: bool) -> Offer:  # fmt: skip
+    """The brand's offer, the creator's counter, sometimes the brand's counter back; the
+    last version accepted by the other side when `accept`."""
+    fee = Decimal(800 + 150 * (n % 7))
+    offer = services.offer_propose(
+        organization=organization, collaboration=collaboration, by=owner, at=clock.tick(),
+        terms=_terms(campaign, n, fee, 90, "Starter kit included; happy to adjust the mix."),
+    )  # fmt: skip
+    if rounds >= 2:
+        offer = services.offer_counter(
+            organization=organization, offer=offer, side=Side.CREATOR, at=clock.tick(),
+            terms=_terms(campaign, n, (fee * Decimal("1.3")).quantize(Decimal("1")), 30,
+                         "My rate for a reel is higher, and 30 days of usage is my standard."),
+        )  # fmt: skip
+    if rounds >= 3:
+        offer = services.offer_counter(
+            organization=organization, offer=offer, side=Side.BRAND, by=owner, at=clock.tick(),
+            terms=_terms(campaign, n, (fee * Decimal("1.15")).quantize(Decimal("1")), 60,
+                         "Meet in the middle: a higher fee, 60 days of usage."),
+        )  # fmt: skip
+    if accept:
+        side = Side.CREATOR if offer.proposed_by == Side.BRAND else Side.BRAND
+        offer = services.offer_accept(
+            organization=organization, offer=offer, side=side,
+            by=owner if side == Side.BRAND else None, at=clock.tick(),
+        )  # fmt: skip
+    return offer
+
+
+def _settle(organization, collaboration, owner, *, everything: bool, keep_late: bool) -> bool:
+    """Pay what fell due before today (or everything, for a collaboration that ends
+    paid). With `keep_late`, past-due rows are left unpaid, so the demo shows a late
+    payment; returns whether it left one."""
+    today = selectors.organization_today(organization)
+    left_late = False
+    for item in PaymentItem.objects.filter(collaboration=collaboration, kind="installment"):
+        past_due = item.due_date is not None and item.due_date < today
+        if keep_late and past_due:
+            left_late = True
+            continue
+        if everything or past_due:
+            services.payment_mark_paid(
+                organization=organization, item=item, by=owner,
+                reference=f"DEMO-{collaboration.pk:04d}-{item.position}",
+                paid_on=min(item.due_date or today, today),
+            )  # fmt: skip
+    return left_late
+
+
 def demo_campaign_seed(*, organization: Organization, stdout=None) -> Campaign | None:
     """Runs once per brand: an organization that has any campaign is left alone."""
     plan = PLANS.get(organization.slug)
@@ -132,10 +241,11 @@ def demo_campaign_seed(*, organization: Organization, stdout=None) -> Campaign |
         )  # fmt: skip
         owner = membership.user if membership else None
         today = timezone.localdate()
+        begin = timezone.now() - timedelta(days=HISTORY_DAYS)
         campaign = services.campaign_create(
             organization=organization,
-            data={**plan["data"], "owner": owner, "start_date": today,
-                  "end_date": today + timezone.timedelta(days=90)},
+            data={**plan["data"], "owner": owner, "start_date": today - timedelta(days=30),
+                  "end_date": today + timedelta(days=60)},
             products=plan["products"],
             kpi_targets=[{"metric": m, "target_value": Decimal(v)} for m, v in plan["kpi_targets"]],
             budget_lines=[{"category": c, "planned_amount": Decimal(v)}
@@ -147,16 +257,59 @@ def demo_campaign_seed(*, organization: Organization, stdout=None) -> Campaign |
             .order_by("-base_score", "id").values_list("id", flat=True)[:needed]
         )  # fmt: skip
         services.collaborations_add(organization=organization, campaign=campaign,
-                                    creator_ids=creators, added_by=owner)  # fmt: skip
-        collaborations = list(campaign.collaborations.order_by("creator_id"))
+                                    creator_ids=creators, added_by=owner, at=begin)  # fmt: skip
+        collaborations = list(campaign.collaborations.select_related("creator")
+                              .order_by("creator_id"))  # fmt: skip
         targets = [stage for stage, n in SPREAD for _ in range(n)]
-        for collaboration, stage in zip(collaborations, targets, strict=False):
+        seen: dict[str, int] = {}
+        link_for = None
+        late_left = False
+        for n, (collaboration, stage) in enumerate(zip(collaborations, targets, strict=False)):
+            nth = seen[stage] = seen.get(stage, 0) + 1
+            clock = _Clock(begin + timedelta(hours=3 * n))
             for step in path_to(stage):
+                if step == Stage.NEGOTIATING:
+                    # The offer itself moves the collaboration to negotiating.
+                    agreed = pipeline.reached({stage}, Stage.AGREED) or stage == Stage.CANCELLED
+                    rounds = 1 if stage == Stage.NEGOTIATING and nth == 1 else 2 + n % 2
+                    _negotiate(organization, campaign, collaboration, n, owner, clock,
+                               rounds=rounds, accept=agreed)  # fmt: skip
+                    if stage == Stage.NEGOTIATING and nth == 1:
+                        link_for = collaboration
+                    continue
+                if step == Stage.AGREED:
+                    continue  # accepting the offer made it agreed
+                if step == Stage.DECLINED and nth == 2:
+                    offer = services.offer_propose(
+                        organization=organization, collaboration=collaboration, by=owner,
+                        at=clock.tick(), terms=_terms(campaign, n, Decimal("600"), 30, ""),
+                    )  # fmt: skip
+                    services.offer_decline(
+                        organization=organization, offer=offer, side=Side.CREATOR,
+                        reason=REASONS[Stage.DECLINED], at=clock.tick(),
+                    )  # fmt: skip
+                    continue
+                if step == Stage.PAID:
+                    _settle(organization, collaboration, owner, everything=True, keep_late=False)
                 actor = "creator via portal" if step == Stage.DECLINED else ""
                 services.collaboration_transition(
                     organization=organization, collaboration=collaboration, to_stage=step,
                     by=None if actor else owner, reason=REASONS.get(step, ""), actor=actor,
+                    at=clock.tick(),
                 )  # fmt: skip
+            if stage != Stage.PAID:
+                # One collaboration in review keeps its past-due payment: the late one.
+                late_left = _settle(
+                    organization, collaboration, owner, everything=False,
+                    keep_late=stage == Stage.CONTENT_IN_REVIEW and not late_left,
+                ) or late_left  # fmt: skip
+        links = {}
+        for collaboration in collaborations:
+            if collaboration.stage != Stage.SHORTLISTED:
+                _token, raw = services.portal_token_issue(
+                    organization=organization, creator=collaboration.creator, issued_by=owner
+                )
+                links[collaboration.pk] = raw
         services.checklist_tick(organization=organization, campaign=campaign, step="brief",
                                 by=owner)  # fmt: skip
     if stdout is not None:
@@ -164,4 +317,9 @@ def demo_campaign_seed(*, organization: Organization, stdout=None) -> Campaign |
             f"{organization.name}: demo campaign “{campaign.name}” with "
             f"{len(collaborations)} collaborations"
         )
+        if link_for is not None and link_for.pk in links:
+            url = services.portal_link(raw_token=links[link_for.pk])
+            stdout.write(
+                f"  creator portal of {link_for.creator.name} (an offer waits for them): {url}"
+            )
     return campaign

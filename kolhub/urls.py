@@ -47,5 +47,10 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("api/", include("kolhub.api.urls")),
+    # Public contract routes (/sign/<token>/, /verify/): by module path, kolhub imports no
+    # later app.
+    path("", include("contracts.public_urls")),
+    # The creator portal: outside /o/, it enters the tenant of the link itself.
+    path("p/", include("portal.urls")),
     path("o/<slug:org_slug>/", include(org_patterns)),
 ]

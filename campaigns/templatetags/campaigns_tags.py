@@ -9,7 +9,9 @@ from django import template
 from django.contrib.humanize.templatetags.humanize import intcomma
 
 from campaigns import pipeline
+from campaigns.budget import converted
 from campaigns.models import Metric, metric_unit
+from campaigns.terms import money_text, percent_text
 
 register = template.Library()
 
@@ -17,11 +19,7 @@ register = template.Library()
 @register.filter
 def money(amount, currency: str = "") -> str:
     """1234.5, "USD" -> "USD 1,234.50"; None -> "—" (no figure, not zero)."""
-    if amount in (None, ""):
-        return "—"
-    value = Decimal(str(amount)).quantize(Decimal("0.01"))
-    text = intcomma(f"{value:.2f}")
-    return f"{currency} {text}".strip()
+    return money_text(amount, currency)
 
 
 @register.filter
@@ -46,3 +44,14 @@ def stage_label(stage: str) -> str:
 @register.filter
 def metric_label(metric: str) -> str:
     return Metric(metric).label if metric in Metric.values else metric
+
+
+@register.filter
+def percent(value) -> str:
+    return percent_text(value)
+
+
+@register.filter
+def convert(amount, rate):
+    """An amount in an offer's currency, in the campaign's, with the offer's rate."""
+    return converted(Decimal(str(amount)), rate)

@@ -16,6 +16,7 @@ org_patterns = [
     # Later apps add their routes by module path: kolhub imports none of them.
     path("", include("creators.api_urls")),
     path("", include("campaigns.api_urls")),
+    path("", include("contracts.api_urls")),
 ]
 
 urlpatterns = [

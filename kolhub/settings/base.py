@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "campaigns",
     "contracts",
     "tracking",
+    "portal",
 ]
 
 MIDDLEWARE = [
@@ -93,6 +94,8 @@ KOLHUB_APP_DB_ROLE = env("KOLHUB_APP_DB_ROLE", default="kolhub_app")
 KOLHUB_TENANT_WORK_MEM = env("KOLHUB_TENANT_WORK_MEM", default="32MB")
 # The planner's price of a random page read inside tenant transactions (1.1: SSD storage).
 KOLHUB_TENANT_RANDOM_PAGE_COST = env("KOLHUB_TENANT_RANDOM_PAGE_COST", default="1.1")
+# How long a creator portal link (/p/<token>/) works after it is issued.
+PORTAL_TOKEN_LIFETIME_DAYS = env.int("PORTAL_TOKEN_LIFETIME_DAYS", default=60)
 
 
 def redis_urls(url: str) -> tuple[str, str]:
@@ -211,6 +214,16 @@ SPECTACULAR_SETTINGS = {
         "CreatorStatusEnum": "creators.models.CreatorStatus.choices",
         "CampaignStatusEnum": "campaigns.models.CampaignStatus.choices",
         "StageEnum": "campaigns.pipeline.Stage.choices",
+        "ContractStateEnum": "contracts.models.ContractState.choices",
+        "ContractPartyEnum": "contracts.models.Party.choices",
+        "SigningOrderEnum": "contracts.models.SigningOrder.choices",
+        "ContractPdfStatusEnum": "contracts.models.PdfStatus.choices",
+        "ContractEventKindEnum": "contracts.models.EventKind.choices",
+        "OfferStatusEnum": "campaigns.models.OfferStatus.choices",
+        "PaymentTriggerEnum": "campaigns.models.PaymentTrigger.choices",
+        "PaymentKindEnum": "campaigns.models.PaymentKind.choices",
+        "PaymentStatusEnum": "campaigns.models.PaymentStatus.choices",
+        "DeliverableKindEnum": "creators.models.Deliverable.choices",
     },
 }
 
@@ -234,11 +247,43 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = "UTC"
 CELERY_TASK_DEFAULT_QUEUE = env("CELERY_TASK_DEFAULT_QUEUE", default="kolhub")
 
+# --- contracts (README "Contracts") --------------------------------------------------
+# The seal on signed PDFs: a PKCS#12 file and its passphrase. With no path set, development
+# and tests use a self-signed development seal at CONTRACTS_DEV_SEAL_PATH (created on first
+# use or by `manage.py contracts_dev_certificate`); production settings never fall back to
+# it and refuse to seal until a real one is configured.
+CONTRACTS_SEAL_PKCS12_PATH = env("CONTRACTS_SEAL_PKCS12_PATH", default="")
+CONTRACTS_SEAL_PKCS12_PASSPHRASE = env("CONTRACTS_SEAL_PKCS12_PASSPHRASE", default="")
+CONTRACTS_DEV_SEAL_PATH = env(
+    "CONTRACTS_DEV_SEAL_PATH", default=str(BASE_DIR / ".data" / "contracts" / "dev-seal.p12")
+)
+CONTRACTS_ALLOW_DEV_SEAL = env.bool(
+    "CONTRACTS_ALLOW_DEV_SEAL",
+    default=not env("DJANGO_SETTINGS_MODULE", default="").endswith(".production"),
+)
+# Earlier seal certificates (PEM files) that /verify/ still trusts after a key rotation.
+CONTRACTS_SEAL_EXTRA_TRUST = env.list("CONTRACTS_SEAL_EXTRA_TRUST", default=[])
+# A timestamp authority (RFC 3161) turns the PAdES B-B seal into B-T.
+CONTRACTS_TSA_URL = env("CONTRACTS_TSA_URL", default="")
+CONTRACTS_SIGN_LINK_DAYS = env.int("CONTRACTS_SIGN_LINK_DAYS", default=30)
+CONTRACTS_USAGE_WARNING_DAYS = env.int("CONTRACTS_USAGE_WARNING_DAYS", default=30)
+# /verify/ refuses larger uploads before reading them (a sealed contract is ~100 KB).
+CONTRACTS_VERIFY_MAX_BYTES = env.int("CONTRACTS_VERIFY_MAX_BYTES", default=20 * 1024 * 1024)
+CONTRACTS_VERIFY_PER_MINUTE = env.int("CONTRACTS_VERIFY_PER_MINUTE", default=30)
+# Signers' IP addresses for the evidence: with N trusted proxies in front of the app, the
+# Nth address from the right of X-Forwarded-For; 0 uses the connection's address.
+CONTRACTS_PROXY_HOPS = env.int("CONTRACTS_PROXY_HOPS", default=0)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        # WeasyPrint logs every rendering step at INFO; keep its warnings only.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }

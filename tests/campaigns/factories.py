@@ -52,3 +52,46 @@ def full_campaign(organization, **data) -> Campaign:
                       {"category": "shipping", "planned_amount": Decimal("300")}],
         **data,
     )  # fmt: skip
+
+
+def terms(campaign, **overrides) -> dict:
+    """Valid offer terms for the campaign: one reel due in 20 days, half the fee on
+    signature (net 14), half on publication (net 30)."""
+    from datetime import timedelta
+
+    from campaigns.selectors import organization_today
+
+    today = organization_today(campaign.organization)
+    data = {
+        "fee": Decimal("1000.00"),
+        "currency": campaign.currency,
+        "deliverables": [{"platform": "instagram", "kind": "reel", "quantity": 1,
+                          "due_date": today + timedelta(days=20)}],
+        "installments": [{"percent": "50", "trigger": "on_signature", "net_days": 14},
+                         {"percent": "50", "trigger": "on_publication", "net_days": 30}],
+        "usage_rights_days": 90,
+        "usage_channels": ["brand Instagram"],
+    }  # fmt: skip
+    data.update(overrides)
+    return data
+
+
+def make_offer(organization, collaboration, *, by=None, **overrides):
+    """The brand's offer on the collaboration (moving it to negotiating)."""
+    return services.offer_propose(
+        organization=organization, collaboration=collaboration,
+        terms=terms(collaboration.campaign, **overrides), by=by,
+    )  # fmt: skip
+
+
+def agreed_collaboration(organization, campaign=None, *, creator=None, by=None, **overrides):
+    """A collaboration whose brand offer the creator accepted: agreed, with a ledger."""
+    from campaigns.models import Side
+
+    campaign = campaign or make_campaign(organization)
+    collaboration = make_collaboration(organization, campaign, creator=creator,
+                                       stage=Stage.INVITED, by=by)  # fmt: skip
+    offer = make_offer(organization, collaboration, by=by, **overrides)
+    services.offer_accept(organization=organization, offer=offer, side=Side.CREATOR)
+    collaboration.refresh_from_db()
+    return collaboration

@@ -251,6 +251,12 @@ class Collaboration(TenantModel):
     added_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # The accepted offer: set only by campaigns.services.offers.offer_accept. Empty when
+    # nothing was agreed yet, or when terms were agreed outside KOL Hub and the stage was
+    # moved by hand. RESTRICT: the terms cannot be deleted while they are the terms.
+    terms = models.ForeignKey(
+        "campaigns.Offer", null=True, blank=True, on_delete=models.RESTRICT, related_name="+"
+    )
 
     class Meta:
         ordering = ["-stage_changed_at", "-id"]

@@ -1,13 +1,12 @@
-"""Every write to campaigns, their products, KPI targets, budget lines, checklist ticks and
-the collaboration pipeline. Each service is one transaction, takes the organization
-first, and checks that every row it links belongs to that organization (foreign keys are
-not covered by row-level security)."""
+"""Every write to campaigns, their products, KPI targets, budget lines and checklist
+ticks. Each service is one transaction, takes the organization first, and checks that
+every row it links belongs to that organization (foreign keys are not covered by
+row-level security)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -16,60 +15,28 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from campaigns import pipeline
 from campaigns.checklist import step_get
 from campaigns.models import (
     BudgetCategory,
     BudgetLine,
     Campaign,
     CampaignProduct,
-    CampaignStatus,
     ChecklistTick,
     Collaboration,
     KpiTarget,
     Metric,
-    StageChange,
 )
 from campaigns.pipeline import Stage
-from creators.models import AGE_BUCKETS, GENDERS, Creator, CreatorStatus
+from campaigns.services.guards import CURRENCY_CODES, amount, check_member, same_org
+from creators.models import AGE_BUCKETS, GENDERS
 from creators.services import normalize_tags
-from kolhub.models import CURRENCIES, Membership, Organization
+from kolhub.models import Organization
 
 CAMPAIGN_FIELDS = [
     "name", "slug", "description", "status", "objective", "start_date", "end_date", "currency",
     "attribution_window_days", "target_countries", "target_ages", "target_gender",
     "target_interests", "competitors", "owner", "learnings",
 ]  # fmt: skip
-CURRENCY_CODES = {code for code, _ in CURRENCIES}
-
-
-def _same_org(organization: Organization, *objects) -> None:
-    # Foreign keys between tenant rows are not checked by RLS; check them here.
-    for obj in objects:
-        if obj.organization_id != organization.pk:
-            raise ValidationError("That record belongs to another organization.")
-
-
-def _check_member(organization: Organization, user, field: str) -> None:
-    if user is None:
-        return
-    if not Membership.objects.for_org(organization).filter(user=user).exists():
-        raise ValidationError({field: f"{user} is not a member of {organization.name}."})
-
-
-def _amount(value, field: str, *, positive: bool = False, where: str = "") -> Decimal:
-    try:
-        number = Decimal(str(value).strip().replace(",", ""))
-    except (InvalidOperation, ValueError):
-        raise ValidationError({field: f"{where}{value!r} is not an amount."}) from None
-    if not number.is_finite():
-        raise ValidationError({field: f"{where}{value!r} is not an amount."})
-    if positive and number <= 0:
-        raise ValidationError({field: f"{where}it must be more than 0."})
-    if number < 0:
-        raise ValidationError({field: f"{where}it cannot be negative."})
-    return number
-
 
 # --- campaigns -------------------------------------------------------------------------
 
@@ -138,7 +105,7 @@ def _validate_campaign(organization: Organization, campaign: Campaign, slug_give
         raise ValidationError({"currency": f"{campaign.currency!r} is not a supported currency."})
     if campaign.start_date and campaign.end_date and campaign.end_date < campaign.start_date:
         raise ValidationError({"end_date": "The campaign cannot end before it starts."})
-    _check_member(organization, campaign.owner, "owner")
+    check_member(organization, campaign.owner, "owner")
     # The organization is set by us, and the per-organization unique slug is checked
     # above (full_clean skips constraints on excluded fields).
     campaign.full_clean(exclude=["organization", "owner"])
@@ -171,7 +138,7 @@ def campaign_update(
 ) -> Campaign:  # fmt: skip
     """Fields in `data` change; each of products / KPI targets / budget lines, when given,
     replaces that set (None leaves it as it is). All or nothing."""
-    _same_org(organization, campaign)
+    same_org(organization, campaign)
     _apply_campaign_fields(campaign, data)
     _validate_campaign(organization, campaign, slug_given="slug" in data)
     campaign.save()
@@ -188,7 +155,7 @@ def campaign_update(
 def campaign_delete(*, organization: Organization, campaign: Campaign) -> None:
     """Only while no collaboration has moved past the shortlist: after that the campaign
     holds history (pitches, agreements) worth keeping, so archive it instead."""
-    _same_org(organization, campaign)
+    same_org(organization, campaign)
     moved = (
         Collaboration.objects.for_org(organization)
         .filter(campaign=campaign)
@@ -209,7 +176,7 @@ def products_set(
 ) -> list[CampaignProduct]:
     """Make the campaign's products exactly these, matched by SKU (a row with a known SKU
     updates that product, a new SKU adds one, a SKU left out is removed)."""
-    _same_org(organization, campaign)
+    same_org(organization, campaign)
     existing = {p.sku: p for p in CampaignProduct.objects.for_org(organization)
                 .filter(campaign=campaign)}  # fmt: skip
     kept: list[CampaignProduct] = []
@@ -230,8 +197,8 @@ def products_set(
             organization=organization, campaign=campaign, sku=sku
         )
         product.name = name
-        product.unit_cost = _amount(row.get("unit_cost"), "products", where=f"{where}unit cost ")
-        product.price = _amount(row.get("price"), "products", where=f"{where}price ")
+        product.unit_cost = amount(row.get("unit_cost"), "products", where=f"{where}unit cost ")
+        product.price = amount(row.get("price"), "products", where=f"{where}price ")
         product.currency = currency
         product.full_clean(exclude=["organization", "campaign"])
         product.save()
@@ -249,7 +216,7 @@ def kpi_targets_set(
 ) -> list[KpiTarget]:
     """Make the campaign's KPI targets exactly these ({metric, target_value}); any metric
     of METRICS.md is allowed, whatever the objective (the objective only suggests)."""
-    _same_org(organization, campaign)
+    same_org(organization, campaign)
     wanted: dict[str, Decimal] = {}
     for row in kpi_targets:
         metric = row.get("metric")
@@ -259,7 +226,7 @@ def kpi_targets_set(
             raise ValidationError(
                 {"kpi_targets": f"{Metric(metric).label} has two targets; keep one."}
             )
-        wanted[metric] = _amount(row.get("target_value"), "kpi_targets", positive=True,
+        wanted[metric] = amount(row.get("target_value"), "kpi_targets", positive=True,
                                  where=f"{Metric(metric).label}: ")  # fmt: skip
     current = KpiTarget.objects.for_org(organization).filter(campaign=campaign)
     current.exclude(metric__in=list(wanted)).delete()
@@ -279,7 +246,7 @@ def budget_lines_set(
 ) -> list[BudgetLine]:
     """Make the campaign's planned budget exactly these ({category, planned_amount}), in
     the campaign's currency."""
-    _same_org(organization, campaign)
+    same_org(organization, campaign)
     wanted: dict[str, Decimal] = {}
     for row in budget_lines:
         category = row.get("category")
@@ -291,16 +258,16 @@ def budget_lines_set(
             raise ValidationError(
                 {"budget_lines": f"{BudgetCategory(category).label} appears twice; keep one."}
             )
-        wanted[category] = _amount(row.get("planned_amount"), "budget_lines", positive=True,
+        wanted[category] = amount(row.get("planned_amount"), "budget_lines", positive=True,
                                    where=f"{BudgetCategory(category).label}: ")  # fmt: skip
     BudgetLine.objects.for_org(organization).filter(campaign=campaign).exclude(
         category__in=list(wanted)
     ).delete()
     kept = []
-    for category, amount in wanted.items():
+    for category, planned in wanted.items():
         line, _ = BudgetLine.objects.update_or_create(
             organization=organization, campaign=campaign, category=category,
-            defaults={"planned_amount": amount},
+            defaults={"planned_amount": planned},
         )  # fmt: skip
         kept.append(line)
     return kept
@@ -310,7 +277,7 @@ def budget_lines_set(
 def campaign_learnings_set(
     *, organization: Organization, campaign: Campaign, learnings: str
 ) -> Campaign:
-    _same_org(organization, campaign)
+    same_org(organization, campaign)
     campaign.learnings = (learnings or "").strip()
     campaign.save(update_fields=["learnings", "updated_at"])
     return campaign
@@ -335,7 +302,7 @@ def checklist_tick(
     *, organization: Organization, campaign: Campaign, step: str, by: AbstractBaseUser | None
 ) -> ChecklistTick:
     """Tick a step the data cannot decide; ticking it again keeps the first tick."""
-    _same_org(organization, campaign)
+    same_org(organization, campaign)
     _manual_step(step)
     tick, _ = ChecklistTick.objects.get_or_create(
         organization=organization, campaign=campaign, step=step,
@@ -346,139 +313,6 @@ def checklist_tick(
 
 @transaction.atomic
 def checklist_untick(*, organization: Organization, campaign: Campaign, step: str) -> None:
-    _same_org(organization, campaign)
+    same_org(organization, campaign)
     _manual_step(step)
     ChecklistTick.objects.for_org(organization).filter(campaign=campaign, step=step).delete()
-
-
-# --- the collaboration pipeline --------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class AddResult:
-    added: int
-    skipped: int  # already in the campaign
-    do_not_contact: int  # refused: the creator asked not to be contacted
-    not_found: int  # not a creator of this organization
-
-    def summary(self) -> str:
-        parts = [f"Added {self.added} creator{'s' if self.added != 1 else ''}"]
-        if self.skipped:
-            parts.append(f"{self.skipped} already in the campaign")
-        if self.do_not_contact:
-            parts.append(f"{self.do_not_contact} marked do-not-contact, not added")
-        if self.not_found:
-            parts.append(f"{self.not_found} not found")
-        return "; ".join(parts) + "."
-
-
-def _check_open(campaign: Campaign, doing: str) -> None:
-    if campaign.status in (CampaignStatus.COMPLETED, CampaignStatus.ARCHIVED):
-        raise ValidationError(
-            f"{campaign.name} is {campaign.get_status_display().lower()}: reopen it before {doing}."
-        )
-
-
-@transaction.atomic
-def collaborations_add(
-    *, organization: Organization, campaign: Campaign, creator_ids: Iterable[int],
-    added_by: AbstractBaseUser | None, owner: AbstractBaseUser | None = None,
-) -> AddResult:  # fmt: skip
-    """Shortlist creators (ids of this organization's roster) in the campaign. Idempotent:
-    creators already in it are skipped, so the same selection can be sent twice."""
-    _same_org(organization, campaign)
-    _check_open(campaign, "adding creators")
-    owner = owner or added_by
-    _check_member(organization, owner, "owner")
-    # Lock the campaign: two people adding the same creator at once queue up here instead
-    # of one of them failing on the unique constraint.
-    Campaign.objects.for_org(organization).select_for_update().filter(pk=campaign.pk).first()
-    wanted = {int(i) for i in creator_ids}
-    found = dict(
-        Creator.objects.for_org(organization).filter(id__in=wanted).values_list("id", "status")
-    )
-    present = set(
-        Collaboration.objects.for_org(organization)
-        .filter(campaign=campaign, creator_id__in=list(found))
-        .values_list("creator_id", flat=True)
-    )
-    refused = {i for i, status in found.items() if status == CreatorStatus.DO_NOT_CONTACT}
-    new = sorted(set(found) - present - refused)
-    now = timezone.now()
-    created = Collaboration.objects.bulk_create(
-        Collaboration(organization=organization, campaign=campaign, creator_id=creator_id,
-                      stage=Stage.SHORTLISTED, stage_changed_at=now, owner=owner,
-                      added_by=added_by)
-        for creator_id in new
-    )  # fmt: skip
-    StageChange.objects.bulk_create(
-        StageChange(organization=organization, collaboration=c, from_stage="",
-                    to_stage=Stage.SHORTLISTED, by=added_by, actor="" if added_by else "system",
-                    reason="Added to the campaign", at=now)
-        for c in created
-    )  # fmt: skip
-    return AddResult(
-        added=len(new), skipped=len(present),
-        do_not_contact=len(refused - present), not_found=len(wanted - set(found)),
-    )  # fmt: skip
-
-
-@transaction.atomic
-def collaboration_transition(
-    *, organization: Organization, collaboration: Collaboration, to_stage: str,
-    by: AbstractBaseUser | None, reason: str = "", actor: str = "",
-) -> Collaboration:  # fmt: skip
-    """Move a collaboration to `to_stage` if campaigns.pipeline allows it from the stage
-    it is in now (read under a row lock, so two people moving it at once cannot both
-    succeed from the same stage); record who, when and why."""
-    _same_org(organization, collaboration)
-    locked = (
-        Collaboration.objects.for_org(organization)
-        .select_for_update(of=("self",))
-        .select_related("campaign")
-        .get(pk=collaboration.pk)
-    )
-    if locked.campaign.status == CampaignStatus.ARCHIVED:
-        raise ValidationError(f"{locked.campaign.name} is archived: reopen it first.")
-    why_not = pipeline.refusal(locked.stage, to_stage)
-    if why_not:
-        raise ValidationError({"to_stage": why_not})
-    if by is None and not actor.strip():
-        actor = "system"
-    now = timezone.now()
-    StageChange.objects.create(
-        organization=organization, collaboration=locked, from_stage=locked.stage,
-        to_stage=to_stage, by=by, actor=actor.strip()[:80], reason=(reason or "").strip(),
-        at=now,
-    )  # fmt: skip
-    locked.stage, locked.stage_changed_at = to_stage, now
-    locked.save(update_fields=["stage", "stage_changed_at", "updated_at"])
-    collaboration.stage, collaboration.stage_changed_at = locked.stage, now
-    return locked
-
-
-@transaction.atomic
-def collaboration_assign(
-    *, organization: Organization, collaboration: Collaboration, owner: AbstractBaseUser | None
-) -> Collaboration:
-    _same_org(organization, collaboration)
-    _check_member(organization, owner, "owner")
-    collaboration.owner = owner
-    collaboration.save(update_fields=["owner", "updated_at"])
-    return collaboration
-
-
-@transaction.atomic
-def collaboration_remove(*, organization: Organization, collaboration: Collaboration) -> None:
-    """Take a creator off the shortlist. Once a collaboration has moved on (a pitch went
-    out), it is cancelled or declined instead, so the history stays."""
-    _same_org(organization, collaboration)
-    locked = (
-        Collaboration.objects.for_org(organization).select_for_update().get(pk=collaboration.pk)
-    )
-    if locked.stage != Stage.SHORTLISTED:
-        raise ValidationError(
-            f"This collaboration is {pipeline.label(locked.stage)}; only shortlisted creators "
-            "can be removed. Cancel it instead, so its history is kept."
-        )
-    locked.delete()

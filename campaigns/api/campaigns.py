@@ -31,7 +31,7 @@ from kolhub.api.base import OrganizationViewSet
 from kolhub.models import CURRENCIES
 
 
-def _actor(request) -> tuple[object | None, str]:
+def request_actor(request) -> tuple[object | None, str]:
     """(user, actor label) for the history: a person, or the API key that acted."""
     user = request.user
     if isinstance(user, ApiKeyPrincipal):
@@ -303,7 +303,7 @@ class CampaignApi(
         other organizations are not found."""
         body = AddCreatorsSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        user, _label = _actor(request)
+        user, _label = request_actor(request)
         result = services.collaborations_add(
             organization=self.organization, campaign=self.get_object(),
             creator_ids=body.validated_data["creator_ids"], added_by=user,
@@ -348,7 +348,7 @@ class CollaborationApi(
         except Campaign.DoesNotExist:
             # Missing and another organization's look the same.
             raise serializers.ValidationError({"campaign": ["No such campaign."]}) from None
-        user, _label = _actor(request)
+        user, _label = request_actor(request)
         owner = None
         if body.validated_data.get("owner") is not None:
             owner = selectors.team_member(organization=org, user_id=body.validated_data["owner"])
@@ -373,7 +373,7 @@ class CollaborationApi(
         stages and the stages allowed next (in `errors.to_stage`)."""
         body = TransitionSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        user, label = _actor(request)
+        user, label = request_actor(request)
         collaboration = services.collaboration_transition(
             organization=self.organization, collaboration=self.get_object(),
             to_stage=body.validated_data["to_stage"], by=user,

@@ -6,7 +6,7 @@ render."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -15,7 +15,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from campaigns import pipeline, selectors, services
-from campaigns.forms import (
+from campaigns.forms.campaigns import (
     AddCreatorsForm,
     BudgetForm,
     CampaignForm,
@@ -32,15 +32,15 @@ from kolhub.models import Role
 from kolhub.tenancy.views import OrganizationMixin
 
 
-def _get_or_404(getter, **kwargs):
+def get_or_404(getter, **kwargs):
     # Missing and foreign are the same answer: 404.
     try:
         return getter(**kwargs)
-    except (Campaign.DoesNotExist, Collaboration.DoesNotExist):
+    except ObjectDoesNotExist:
         raise Http404("Not found") from None
 
 
-def _back(request, fallback: str) -> str:
+def back_to(request, fallback: str) -> str:
     """Where to return after a POST: the `next` the form carried, if it is ours."""
     target = request.POST.get("next") or ""
     if target and url_has_allowed_host_and_scheme(
@@ -50,10 +50,10 @@ def _back(request, fallback: str) -> str:
     return fallback
 
 
-class _CampaignMixin(OrganizationMixin):
+class CampaignMixin(OrganizationMixin):
     def campaign(self) -> Campaign:
         if not hasattr(self, "_campaign"):
-            self._campaign = _get_or_404(
+            self._campaign = get_or_404(
                 selectors.campaign_get, organization=self.organization,
                 campaign_id=self.kwargs["campaign_id"],
             )  # fmt: skip
@@ -61,11 +61,15 @@ class _CampaignMixin(OrganizationMixin):
 
     def campaign_context(self) -> dict:
         """What every campaign page shows around its own content: the header and the
-        12-step checklist (DESIGN.md: shown on every campaign)."""
+        12-step checklist (DESIGN.md: shown on every campaign), and late payments."""
         campaign = self.campaign()
         return {
             "campaign": campaign,
             "checklist": selectors.campaign_checklist(
+                organization=self.organization, campaign=campaign
+            ),
+            # Late payments are flagged on every campaign page (the Payments tab).
+            "payment_summary": selectors.payment_summary(
                 organization=self.organization, campaign=campaign
             ),
         }
@@ -192,7 +196,7 @@ class CampaignCreateView(_CampaignFormView):
         return services.campaign_create(organization=self.organization, **kwargs)
 
 
-class CampaignEditView(_CampaignMixin, _CampaignFormView):
+class CampaignEditView(CampaignMixin, _CampaignFormView):
     def instance(self) -> Campaign:
         return self.campaign()
 
@@ -202,7 +206,7 @@ class CampaignEditView(_CampaignMixin, _CampaignFormView):
         )
 
 
-class CampaignDetailView(_CampaignMixin, TemplateView):
+class CampaignDetailView(CampaignMixin, TemplateView):
     template_name = "campaigns/campaign_detail.html"
 
     def get_context_data(self, **kwargs):
@@ -218,7 +222,7 @@ class CampaignDetailView(_CampaignMixin, TemplateView):
         return context
 
 
-class CampaignDeleteView(_CampaignMixin, View):
+class CampaignDeleteView(CampaignMixin, View):
     write_role = Role.ADMIN
 
     def post(self, request, org_slug: str, campaign_id: int):
@@ -232,7 +236,7 @@ class CampaignDeleteView(_CampaignMixin, View):
         return redirect("campaigns_index", org_slug)
 
 
-class ChecklistTickView(_CampaignMixin, View):
+class ChecklistTickView(CampaignMixin, View):
     """POST ticks a manual step; POST with untick=1 removes the tick."""
 
     def post(self, request, org_slug: str, campaign_id: int, step: str):
@@ -247,10 +251,10 @@ class ChecklistTickView(_CampaignMixin, View):
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         fallback = reverse("campaign_detail", args=[org_slug, campaign_id])
-        return HttpResponseRedirect(_back(request, fallback) + "#checklist")
+        return HttpResponseRedirect(back_to(request, fallback) + "#checklist")
 
 
-class LearningsView(_CampaignMixin, View):
+class LearningsView(CampaignMixin, View):
     def post(self, request, org_slug: str, campaign_id: int):
         form = LearningsForm(request.POST)
         form.is_valid()
@@ -262,7 +266,7 @@ class LearningsView(_CampaignMixin, View):
         return redirect(reverse("campaign_detail", args=[org_slug, campaign_id]) + "#checklist")
 
 
-class BoardView(_CampaignMixin, TemplateView):
+class BoardView(CampaignMixin, TemplateView):
     template_name = "campaigns/board.html"
 
     def get_context_data(self, **kwargs):
@@ -277,7 +281,7 @@ class BoardView(_CampaignMixin, TemplateView):
         return context
 
 
-class CollaborationListView(_CampaignMixin, TemplateView):
+class CollaborationListView(CampaignMixin, TemplateView):
     template_name = "campaigns/collaborations.html"
 
     def get_template_names(self):
@@ -312,38 +316,15 @@ class CollaborationListView(_CampaignMixin, TemplateView):
         return context
 
 
-class CollaborationDetailView(_CampaignMixin, TemplateView):
-    """One collaboration: where it stands, the moves it can make, and its history."""
-
-    template_name = "campaigns/collaboration_detail.html"
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        org, campaign = self.organization, self.campaign()
-        collaboration = _get_or_404(
-            selectors.collaboration_get, organization=org,
-            collaboration_id=kwargs["collaboration_id"], campaign=campaign,
-        )  # fmt: skip
-        context.update(self.campaign_context())
-        context.update(
-            tab="collaborations",
-            collaboration=collaboration,
-            next_stages=[(s, pipeline.label(s)) for s in pipeline.next_stages(collaboration.stage)],
-            history=selectors.stage_history(organization=org, collaboration=collaboration),
-            team=selectors.team(organization=org),
-        )
-        return context
-
-
-class _CollaborationActionView(_CampaignMixin, View):
+class CollaborationActionView(CampaignMixin, View):
     def collaboration(self) -> Collaboration:
-        return _get_or_404(
+        return get_or_404(
             selectors.collaboration_get, organization=self.organization,
             collaboration_id=self.kwargs["collaboration_id"], campaign=self.campaign(),
         )  # fmt: skip
 
 
-class TransitionView(_CollaborationActionView):
+class TransitionView(CollaborationActionView):
     """Move a card: the board's buttons and its drag-and-drop post here."""
 
     def post(self, request, org_slug: str, campaign_id: int, collaboration_id: int):
@@ -352,7 +333,7 @@ class TransitionView(_CollaborationActionView):
         fallback = reverse("campaign_board", args=[org_slug, campaign_id])
         if not form.is_valid():
             messages.error(request, "Choose the stage to move to.")
-            return HttpResponseRedirect(_back(request, fallback))
+            return HttpResponseRedirect(back_to(request, fallback))
         try:
             services.collaboration_transition(
                 organization=self.organization, collaboration=collaboration,
@@ -366,10 +347,10 @@ class TransitionView(_CollaborationActionView):
                 request,
                 f"{collaboration.creator.name} moved to {pipeline.label(collaboration.stage)}.",
             )
-        return HttpResponseRedirect(_back(request, fallback))
+        return HttpResponseRedirect(back_to(request, fallback))
 
 
-class CollaborationOwnerView(_CollaborationActionView):
+class CollaborationOwnerView(CollaborationActionView):
     def post(self, request, org_slug: str, campaign_id: int, collaboration_id: int):
         collaboration = self.collaboration()
         owner_id = request.POST.get("owner") or None
@@ -383,10 +364,10 @@ class CollaborationOwnerView(_CollaborationActionView):
         else:
             messages.success(request, "Owner saved.")
         fallback = reverse("collaboration_detail", args=[org_slug, campaign_id, collaboration_id])
-        return HttpResponseRedirect(_back(request, fallback))
+        return HttpResponseRedirect(back_to(request, fallback))
 
 
-class CollaborationRemoveView(_CollaborationActionView):
+class CollaborationRemoveView(CollaborationActionView):
     def post(self, request, org_slug: str, campaign_id: int, collaboration_id: int):
         collaboration = self.collaboration()
         fallback = reverse("campaign_board", args=[org_slug, campaign_id])
@@ -396,7 +377,7 @@ class CollaborationRemoveView(_CollaborationActionView):
             )
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
-            return HttpResponseRedirect(_back(request, fallback))
+            return HttpResponseRedirect(back_to(request, fallback))
         messages.success(request, f"{collaboration.creator.name} removed from the shortlist.")
         return HttpResponseRedirect(fallback)
 
@@ -410,8 +391,8 @@ class AddCreatorsView(OrganizationMixin, View):
         fallback = reverse("creators_index", args=[org_slug])
         if not form.is_valid():
             messages.error(request, "Tick at least one creator and choose a campaign.")
-            return HttpResponseRedirect(_back(request, fallback))
-        campaign = _get_or_404(selectors.campaign_get, organization=self.organization,
+            return HttpResponseRedirect(back_to(request, fallback))
+        campaign = get_or_404(selectors.campaign_get, organization=self.organization,
                                campaign_id=form.cleaned_data["campaign_id"])  # fmt: skip
         try:
             result = services.collaborations_add(
@@ -420,11 +401,11 @@ class AddCreatorsView(OrganizationMixin, View):
             )  # fmt: skip
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
-            return HttpResponseRedirect(_back(request, fallback))
+            return HttpResponseRedirect(back_to(request, fallback))
         messages.success(request, f"{campaign.name}: {result.summary()}")
         if request.POST.get("go"):
             return redirect("campaign_board", org_slug, campaign.pk)
-        return HttpResponseRedirect(_back(request, fallback))
+        return HttpResponseRedirect(back_to(request, fallback))
 
 
 class CampaignPickerView(OrganizationMixin, TemplateView):

@@ -1,0 +1,61 @@
+"""Every write to campaigns, one module per concern: campaigns with their products, KPI
+targets, budget and checklist (campaigns.py); the collaboration pipeline
+(collaborations.py); offers and negotiation (offers.py); the payment ledger
+(payments.py); creator portal access (portal.py). Each service is one transaction, takes
+the organization first, and checks that every row it links belongs to it. Import from
+here: `from campaigns import services; services.offer_accept(...)`."""
+
+from campaigns.services.campaigns import (
+    budget_lines_set,
+    campaign_create,
+    campaign_delete,
+    campaign_learnings_set,
+    campaign_update,
+    checklist_tick,
+    checklist_untick,
+    kpi_targets_set,
+    products_set,
+)
+from campaigns.services.collaborations import (
+    AddResult,
+    collaboration_assign,
+    collaboration_remove,
+    collaboration_transition,
+    collaborations_add,
+)
+from campaigns.services.offers import (
+    offer_accept,
+    offer_counter,
+    offer_decline,
+    offer_propose,
+    offer_withdraw,
+    terms_parse,
+)
+from campaigns.services.payments import (
+    TRIGGER_STAGES,
+    ledger_generate,
+    payment_mark_paid,
+    payments_trigger,
+)
+from campaigns.services.portal import (
+    PortalTokenInvalid,
+    portal_claim,
+    portal_claim_remove,
+    portal_link,
+    portal_token_issue,
+    portal_token_resolve,
+    portal_token_revoke,
+)
+
+__all__ = [
+    "budget_lines_set", "campaign_create", "campaign_delete", "campaign_learnings_set",
+    "campaign_update", "checklist_tick", "checklist_untick", "kpi_targets_set", "products_set",
+    "AddResult", "collaboration_assign", "collaboration_remove", "collaboration_transition",
+    "collaborations_add",
+    "offer_accept", "offer_counter", "offer_decline", "offer_propose", "offer_withdraw",
+    "terms_parse",
+    "TRIGGER_STAGES", "ledger_generate", "payment_mark_paid",
+    "payments_trigger",
+    "PortalTokenInvalid", "portal_claim", "portal_claim_remove", "portal_link",
+    "portal_token_issue", "portal_token_resolve", "portal_token_revoke",
+]  # fmt: skip

@@ -1,0 +1,44 @@
+"""What a creator should do next in each collaboration, in the creator's words. The
+portal's home lists collaborations with this line; `needs_you` puts a collaboration
+that waits on the creator first."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from campaigns.models import Collaboration, Side
+from campaigns.pipeline import Stage
+
+WAITING = {
+    Stage.INVITED: "{brand} is preparing an offer for you.",
+    Stage.NEGOTIATING: "{brand} is preparing its next offer.",
+    Stage.AGREED: "Terms agreed: the contract comes next.",
+    Stage.CONTRACTED: "Contract signed: the product ships next.",
+    Stage.PRODUCT_SHIPPED: "The product is on its way: time to create.",
+    Stage.CONTENT_IN_REVIEW: "{brand} is reviewing your content.",
+    Stage.APPROVED: "Content approved: publish it as agreed.",
+    Stage.PUBLISHED: "Published: payments follow the agreed schedule.",
+    Stage.PAID: "Paid in full. Thank you!",
+    Stage.DECLINED: "You declined this collaboration.",
+    Stage.CANCELLED: "This collaboration was cancelled.",
+}
+
+
+@dataclass(frozen=True)
+class NextAction:
+    text: str
+    needs_you: bool = False
+
+
+def next_action(collaboration: Collaboration, brand: str) -> NextAction:
+    """From portal_collaboration_queryset's rows (with `open_offers`)."""
+    offers = getattr(collaboration, "open_offers", None) or []
+    if offers:
+        offer = offers[0]
+        if offer.proposed_by == Side.BRAND:
+            return NextAction(
+                f"Offer v{offer.version} is waiting for you: accept, counter or decline.", True
+            )
+        return NextAction(f"{brand} is considering your counter-offer v{offer.version}.")
+    template = WAITING.get(collaboration.stage, "")
+    return NextAction(template.format(brand=brand))
