@@ -19,7 +19,6 @@ import tempfile
 import time
 import uuid
 from pathlib import Path
-from urllib.parse import quote
 
 from common import bench_database, setup_django
 
@@ -37,15 +36,9 @@ os.environ["MEDIA_ROOT"] = str(WORK / "media")
 def database_url() -> str:
     from django.db import connection
 
-    db = connection.settings_dict
-    host = db["HOST"] or "127.0.0.1"
-    if host.startswith("/"):
-        host = quote(host, safe="")
-    auth = quote(db["USER"], safe="")
-    if db.get("PASSWORD"):
-        auth += ":" + quote(db["PASSWORD"], safe="")
-    port = f":{db['PORT']}" if db.get("PORT") else ""
-    return f"postgres://{auth}@{host}{port}/{db['NAME']}"
+    from kolhub.devstack import database_url as url_of
+
+    return url_of(connection.settings_dict)
 
 
 def seed(organization_count: int = 1):

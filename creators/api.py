@@ -22,7 +22,7 @@ from creators.models import (
     SavedSearch,
     SocialAccount,
 )
-from creators.pagination import CreatorApiPagination
+from creators.pagination import CreatorApiPagination, CreatorFilterBackend
 from kolhub.api.base import OrganizationViewSet
 
 
@@ -155,6 +155,7 @@ class CreatorApi(
     model = Creator
     lookup_url_kwarg = "creator_id"
     filterset_class = CreatorFilterSet
+    filter_backends = [CreatorFilterBackend]
     pagination_class = CreatorApiPagination
 
     def get_org_queryset(self, organization):

@@ -27,6 +27,7 @@ from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.db.models import Count, FloatField, Max, QuerySet, Window
 from django.db.models.expressions import RawSQL
+from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework.pagination import PageNumberPagination
 
 from creators import scoring
@@ -53,15 +54,15 @@ def reaching(queryset: QuerySet, target: scoring.Target, least_fit: float,
     `highest`: the largest value of each peak key column in the organization."""
     walk = scoring.peak_walk(target)
     queryset = queryset.alias(fit_ceiling=_raw(scoring.fit_bound_sql(target)))
-    if walk is None:  # more keys than the peak columns cover: cut on base_score only
+    if not walk:
+        # No audience target (the ceiling is base_score plus a constant), or more keys than
+        # the peak columns cover: cut on base_score, through its index.
         queryset = queryset.filter(base_score__gte=Decimal(str(least_fit)) - TARGET_POINTS)
-    elif walk:
+    else:
         total = len(walk) * (least_fit - scoring.MOST_CONFLICT_POINTS)
         for column in walk:
             others = sum(highest[c] for c in walk if c != column)
             queryset = queryset.filter(**{f"{column}__gte": total - others - 0.001})
-    else:  # no audience target: the ceiling is base_score plus a constant
-        queryset = queryset.filter(base_score__gte=Decimal(str(least_fit)) - TARGET_POINTS)
     return queryset.filter(fit_ceiling__gte=least_fit)
 
 
@@ -173,10 +174,19 @@ class CreatorApiPagination(PageNumberPagination):
     """The API's pages, with the same capped count and fit pruning as the page."""
 
     def paginate_queryset(self, queryset, request, view=None):
-        # The filter backend has already validated these parameters (400 otherwise).
-        filterset = CreatorFilterSet(request.query_params, queryset=queryset)
+        # The filterset the filter backend built and validated (400 otherwise).
+        filterset = view.search_filterset
         self.django_paginator_class = partial(
             CreatorPaginator, fit_target=filterset.fit_target(),
             counts_in_page=filterset.ranks_by_relevance(),
         )  # fmt: skip
         return super().paginate_queryset(queryset, request, view)
+
+
+class CreatorFilterBackend(DjangoFilterBackend):
+    """django-filter's backend, keeping its filterset on the view, so the paginator reads
+    the sort and target from it instead of building (and validating) a second one."""
+
+    def get_filterset(self, request, queryset, view):
+        view.search_filterset = super().get_filterset(request, queryset, view)
+        return view.search_filterset

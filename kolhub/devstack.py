@@ -43,6 +43,19 @@ SYSTEM_PACKAGES = {
 FONT_PACKAGE = "fonts-dejavu-core"
 
 
+def database_url(db: dict) -> str:
+    """A DATABASE_URL for a Django connection's settings_dict: how a worker started by a
+    test or a benchmark reaches the same database as its parent."""
+    host = db["HOST"] or "127.0.0.1"
+    if host.startswith("/"):
+        host = quote(host, safe="")
+    auth = quote(db["USER"], safe="")
+    if db.get("PASSWORD"):
+        auth += ":" + quote(db["PASSWORD"], safe="")
+    port = f":{db['PORT']}" if db.get("PORT") else ""
+    return f"postgres://{auth}@{host}{port}/{db['NAME']}"
+
+
 def log(message: str) -> None:
     print(f"[kolhub] {message}", flush=True)
 

@@ -9,24 +9,17 @@ import sys
 import time
 import uuid
 from pathlib import Path
-from urllib.parse import quote
 
 from django.conf import settings
 from django.db import connection
+
+from kolhub.devstack import database_url
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_database_url() -> str:
-    db = connection.settings_dict
-    host = db["HOST"] or "127.0.0.1"
-    if host.startswith("/"):
-        host = quote(host, safe="")
-    auth = quote(db["USER"], safe="")
-    if db.get("PASSWORD"):
-        auth += ":" + quote(db["PASSWORD"], safe="")
-    port = f":{db['PORT']}" if db.get("PORT") else ""
-    return f"postgres://{auth}@{host}{port}/{db['NAME']}"
+    return database_url(connection.settings_dict)
 
 
 class LiveWorker:
