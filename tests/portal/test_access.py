@@ -192,7 +192,7 @@ def test_a_token_reaches_nothing_of_another_organization(tenant_a, tenant_b, wor
 
 def test_portal_requests_run_inside_the_tokens_tenant(tenant_a, world, monkeypatch):
     from kolhub.tenancy.context import connection_tenant
-    from portal import views
+    from portal.views import home as views
 
     seen = []
     original = views.HomeView.get_context_data

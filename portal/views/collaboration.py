@@ -1,68 +1,20 @@
-"""The creator portal's pages: home (the brand and the creator's collaborations with
-it), a collaboration (its offer with accept / counter / decline, the offer history with
-diffs, its payments), payments, claiming the portal with an account, and an account's
-collaborations across brands. Thin: every read is a campaigns selector, every write a
-campaigns service, acting as the creator (Side.CREATOR)."""
+"""One collaboration in the portal: the offer on the table with accept / counter /
+decline, the offer history with diffs, and its payments."""
 
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import ObjectDoesNotExist, ValidationError
-from django.http import Http404, HttpResponseRedirect
+from django.core.exceptions import ValidationError
+from django.http import HttpResponseRedirect
 from django.views import View
 from django.views.generic import TemplateView
 
 from campaigns import selectors, services
 from campaigns.forms.offers import DeclineForm, OfferForms
 from campaigns.models import Collaboration, Offer, Side
-from portal.access import TOKEN, PortalMixin, private
+from portal.access import PortalMixin
 from portal.guidance import next_action
-
-ACTOR = "creator via portal"
-
-
-def _collaboration(portal, collaboration_id: int) -> Collaboration:
-    # Another creator's collaboration, a shortlisted one or one of another organization
-    # is simply not there: 404, the same as a missing one.
-    try:
-        return selectors.portal_collaboration_get(
-            organization=portal.organization, creator=portal.creator,
-            collaboration_id=collaboration_id,
-        )  # fmt: skip
-    except ObjectDoesNotExist:
-        raise Http404("Not found") from None
-
-
-def _offer(portal, collaboration: Collaboration, offer_id: int) -> Offer:
-    try:
-        return selectors.offer_get(organization=portal.organization, offer_id=offer_id,
-                                   collaboration=collaboration)  # fmt: skip
-    except ObjectDoesNotExist:
-        raise Http404("Not found") from None
-
-
-class HomeView(PortalMixin, TemplateView):
-    template_name = "portal/home.html"
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        portal = self.portal
-        rows = selectors.portal_collaboration_list(organization=portal.organization,
-                                                   creator=portal.creator)  # fmt: skip
-        for row in rows:
-            row.next = next_action(row, portal.organization.name)
-        rows.sort(key=lambda r: not r.next.needs_you)
-        claim = selectors.portal_claim_get(organization=portal.organization,
-                                           creator=portal.creator)  # fmt: skip
-        user = self.request.user
-        context.update(
-            collaborations=rows,
-            claim=claim,
-            claimed_by_you=bool(claim and user.is_authenticated and claim.user_id == user.pk),
-            can_claim=portal.mode == TOKEN and claim is None,
-        )
-        return context
+from portal.views.common import ACTOR, portal_collaboration, portal_offer
 
 
 class CollaborationView(PortalMixin, TemplateView):
@@ -70,7 +22,7 @@ class CollaborationView(PortalMixin, TemplateView):
 
     def collaboration(self) -> Collaboration:
         if not hasattr(self, "_collaboration"):
-            self._collaboration = _collaboration(self.portal, self.kwargs["collaboration_id"])
+            self._collaboration = portal_collaboration(self.portal, self.kwargs["collaboration_id"])
         return self._collaboration
 
     def versions(self) -> list:
@@ -109,8 +61,8 @@ class CollaborationView(PortalMixin, TemplateView):
 class _OfferActionView(PortalMixin, View):
     def post(self, request, collaboration_id: int, offer_id: int, **route):
         portal = self.portal
-        collaboration = _collaboration(portal, collaboration_id)
-        offer = _offer(portal, collaboration, offer_id)
+        collaboration = portal_collaboration(portal, collaboration_id)
+        offer = portal_offer(portal, collaboration, offer_id)
         try:
             text = self.act(offer)
         except ValidationError as error:
@@ -147,7 +99,7 @@ class OfferCounterView(CollaborationView):
     def post(self, request, collaboration_id: int, offer_id: int, **route):
         portal = self.portal
         collaboration = self.collaboration()
-        offer = _offer(portal, collaboration, offer_id)
+        offer = portal_offer(portal, collaboration, offer_id)
         versions = self.versions()
         forms = self.counter_forms(versions, request.POST)
         if forms.is_valid():
@@ -174,55 +126,3 @@ class OfferCounterView(CollaborationView):
         context = self.get_context_data(versions=versions, counter_forms=forms, **self.kwargs)
         context["counter_open"] = True
         return self.render_to_response(context)
-
-
-class PaymentsView(PortalMixin, TemplateView):
-    template_name = "portal/payments.html"
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        portal = self.portal
-        context["payments"] = list(
-            selectors.creator_payments(organization=portal.organization, creator=portal.creator)
-        )
-        return context
-
-
-class ClaimView(PortalMixin, View):
-    """Link the logged-in account to the creator of this link (POST only)."""
-
-    def post(self, request, **route):
-        portal = self.portal
-        home = portal.url("home")
-        if not request.user.is_authenticated:
-            return HttpResponseRedirect(home)
-        try:
-            services.portal_claim(organization=portal.organization, creator=portal.creator,
-                                  user=request.user, token=portal.token)  # fmt: skip
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(
-                request, f"Linked. Log in any time to see your collaborations with "
-                f"{portal.organization.name} (and any other brand you link) at /p/.",
-            )  # fmt: skip
-        return HttpResponseRedirect(home)
-
-
-class AccountView(LoginRequiredMixin, TemplateView):
-    """/p/ for a logged-in creator: their collaborations with every brand that linked
-    them, one organization's context at a time."""
-
-    template_name = "portal/account.html"
-
-    def get(self, request, *args, **kwargs):
-        return private(super().get(request, *args, **kwargs))
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        brands = selectors.portal_account_overview(user=self.request.user)
-        for brand in brands:
-            for row in brand.collaborations:
-                row.next = next_action(row, brand.organization.name)
-        context["brands"] = brands
-        return context
