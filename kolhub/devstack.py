@@ -102,6 +102,19 @@ def _process_alive(pid: int) -> bool:
     return True
 
 
+def shared_buffers_mb() -> int:
+    """A quarter of the memory this machine (or its container's limit) has, between 128MB
+    and 8GB; KOLHUB_PG_SHARED_BUFFERS_MB overrides it."""
+    if os.environ.get("KOLHUB_PG_SHARED_BUFFERS_MB"):
+        return int(os.environ["KOLHUB_PG_SHARED_BUFFERS_MB"])
+    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    with contextlib.suppress(OSError, ValueError):
+        limit = Path("/sys/fs/cgroup/memory.max").read_text().strip()
+        if limit != "max":
+            memory = min(memory, int(limit))
+    return max(128, min(8192, memory // 4 // 2**20))
+
+
 class EmbeddedPostgres:
     """pgserver keeps a real PostgreSQL 16 under .data/pg, reached over a unix socket."""
 
@@ -119,6 +132,10 @@ class EmbeddedPostgres:
         self.directory.mkdir(parents=True, exist_ok=True)
         self._forget_dead_handles()
         self.server = pgserver.get_server(self.directory, cleanup_mode="stop")
+        if self._size_to_machine() and self._sole_user():
+            log(f"restarting embedded PostgreSQL with shared_buffers = {shared_buffers_mb()}MB")
+            self.server.cleanup()
+            self.server = pgserver.get_server(self.directory, cleanup_mode="stop")
         info = self.server.get_postmaster_info()
         socket_dir = str(info.socket_dir)
         return f"postgres://postgres@{quote(socket_dir, safe='')}/postgres"
@@ -128,6 +145,28 @@ class EmbeddedPostgres:
             self._forget_dead_handles()
             self.server.cleanup()
             self.server = None
+
+    def _size_to_machine(self) -> bool:
+        """Give PostgreSQL's cache a quarter of the machine's memory, as its docs advise for
+        a dedicated server (the default 128MB keeps a million-creator search on disk).
+        Saved with ALTER SYSTEM; True when the running server still has another size and
+        needs a restart to take it."""
+        wanted = shared_buffers_mb()
+        output = self.server.psql(
+            f"ALTER SYSTEM SET shared_buffers = '{wanted}MB';\n"
+            f"ALTER SYSTEM SET effective_cache_size = '{2 * wanted}MB';\n"
+            "SELECT pg_reload_conf();\n"
+            "SELECT 'running=' || (setting::bigint * 8 / 1024) FROM pg_settings"
+            " WHERE name = 'shared_buffers';\n"
+        )
+        running = [line.split("=", 1)[1] for line in output.split() if line.startswith("running=")]
+        return running != [str(wanted)]
+
+    def _sole_user(self) -> bool:
+        """Whether this process is the server's only user (a restart would cut off others:
+        they keep the old size until the server next starts)."""
+        handles = self.directory / ".handle_pids.json"
+        return json.loads(handles.read_text() or "[]") == [os.getpid()]
 
     def _forget_dead_handles(self) -> None:
         """pgserver counts its users by pid in .handle_pids.json and stops the server when
