@@ -301,3 +301,34 @@ def test_remove_from_shortlist_and_delete_campaign(tenant_a):
     assert response["Location"] == url(tenant_a)
     with tenant_a.context():
         assert not Campaign.objects.exists()
+
+
+def test_add_a_whole_list_to_a_campaign(tenant_a):
+    from creators import services as creator_services
+
+    org = tenant_a.organization
+    with tenant_a.context():
+        campaign = make_campaign(org, name="Spring")
+        ana = make_creator(org, name="Dr Ana Ruiz")
+        ben = make_creator(org, name="Ben")
+        make_creator(org, name="Not listed")
+        derms = creator_services.list_create(organization=org, name="Derms",
+                                             created_by=tenant_a.member)  # fmt: skip
+        creator_services.list_add_creators(organization=org, creator_list=derms,
+                                           creator_ids=[ana.pk, ben.pk],
+                                           added_by=tenant_a.member)  # fmt: skip
+    client = tenant_a.client(Role.MEMBER)
+    back = f"/o/{org.slug}/creators/lists/{derms.pk}/"
+    page = body(client.get(back))
+    form = page.split('id="list-to-campaign"', 1)[1].split("</form>", 1)[0]
+    # The list's members travel with the form; the campaigns app fills in the picker.
+    assert f'name="creator_ids" value="{ana.pk}"' in form
+    assert f'name="creator_ids" value="{ben.pk}"' in form and form.count("creator_ids") == 2
+    assert url(tenant_a, "picker/") in form
+    response = client.post(url(tenant_a, "add-creators/"), {
+        "campaign_id": campaign.pk, "creator_ids": [ana.pk, ben.pk], "next": back})  # fmt: skip
+    assert response["Location"] == back
+    with tenant_a.context():
+        assert set(Collaboration.objects.filter(campaign=campaign)
+                   .values_list("creator__name", flat=True)) == {"Dr Ana Ruiz", "Ben"}  # fmt: skip
+    assert "Spring: Added 2 creators." in body(client.get(back))
