@@ -255,7 +255,12 @@ def campaign_facts(*, organization: Organization, campaign: Campaign) -> Campaig
         .values_list("to_stage", flat=True)
         .distinct()
     )
+    from campaigns.selectors.shipping import shipments_delivered_count
+
+    shipments, delivered = shipments_delivered_count(organization=organization, campaign=campaign)
     return CampaignFacts(
+        shipments=shipments,
+        shipments_delivered=delivered,
         kpi_targets=int(row["has_kpis"]),
         budget_lines=int(row["has_budget"]),
         collaborations=int(row["has_collaborations"]),
