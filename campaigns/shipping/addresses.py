@@ -18,6 +18,7 @@ FIELDS = ("name", "street_address", "city_area", "city", "country_area", "postal
           "sorting_code")  # fmt: skip
 PHONE = re.compile(r"^\+?[0-9 ().\-]{6,30}$")
 
+CODE_NAMES = {"zip": "ZIP code", "postal": "postal code", "pin": "PIN code", "eircode": "Eircode"}
 MESSAGES = {
     "required": "Required for an address in {country}.",
     "invalid": "Not valid for {country}.",
@@ -79,8 +80,8 @@ def address_validate(data: dict) -> dict[str, str]:
                 continue
             message = MESSAGES.get(code, "Not valid.").format(country=label)
             if field == "postal_code" and code == "invalid":
-                message = f"Not a valid {rules.postal_code_type.replace('_', ' ')} for " \
-                          f"{label}{_postal_hint(rules)}."  # fmt: skip
+                kind = CODE_NAMES.get(rules.postal_code_type, "postal code")
+                message = f"Not a valid {kind} for {label}{_postal_hint(rules)}."
             elif field == "country_area" and code == "invalid" and rules.country_area_choices:
                 message = f"Choose a {rules.country_area_type} of {label} from the list."
             errors[field] = message
