@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Prefetch, QuerySet
 
 from campaigns import pipeline
 from campaigns.models import (
@@ -106,15 +106,6 @@ def seeding_funnel(*, organization: Organization, campaign: Campaign) -> Seeding
         waiting=len(waiting), nudged=len({row[0] for row in shipments if row[3]}),
         nudge_days=campaign.seeding_nudge_days,
     )  # fmt: skip
-
-
-def shipments_delivered_count(*, organization: Organization, campaign: Campaign) -> tuple[int, int]:
-    """(shipments recorded, shipments delivered) of a campaign, for the checklist."""
-    totals = (
-        Shipment.objects.for_org(organization).filter(collaboration__campaign=campaign)
-        .aggregate(n=Count("id"), delivered=Count("id", filter=Q(status=ShipmentStatus.DELIVERED)))
-    )  # fmt: skip
-    return totals["n"], totals["delivered"]
 
 
 def tracking_endpoint_list(*, organization: Organization) -> list[TrackingWebhookEndpoint]:
