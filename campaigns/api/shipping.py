@@ -6,7 +6,7 @@ status), and each shipment's tracking events. Carrier-tracking webhooks arrive a
 from __future__ import annotations
 
 import django_filters
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, OpenApiWebhook, extend_schema, inline_serializer
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -188,3 +188,69 @@ class ShipmentApi(mixins.ListModelMixin, mixins.RetrieveModelMixin, Organization
             .order_by("at", "id")
         )
         return Response(ShipmentEventSerializer(rows, many=True).data)
+
+
+# --- the carrier-tracking webhook, documented in the OpenAPI schema ----------------------
+
+TRACKING_WEBHOOK = OpenApiWebhook(
+    name="AfterShipTrackingUpdate",
+    decorator=extend_schema(
+        summary="Carrier tracking update (AfterShip)",
+        description=(
+            "POSTed by AfterShip to `/hooks/tracking/aftership/{endpoint_id}/`, the URL shown "
+            "on the organization's *Carrier tracking webhook* page (one endpoint and secret "
+            "per organization). The `aftership-hmac-sha256` header must be the base64 "
+            "HMAC-SHA256 of the raw body with the organization's webhook secret; otherwise "
+            "the delivery is refused (401) and nothing is written. The shipment is found by "
+            "`msg.tracking_number` (and `msg.slug` when it names UPS, USPS, FedEx or DHL); "
+            "`msg.tag` sets its status (InfoReceived → label created; InTransit, "
+            "OutForDelivery, AvailableForPickup → in transit; Delivered → delivered; "
+            "AttemptFail, Exception, Expired → exception). An unknown tracking number is "
+            "answered 200 and logged; a redelivered `event_id` changes nothing."
+        ),
+        request=inline_serializer(
+            "AfterShipTrackingUpdate",
+            fields={
+                "event_id": serializers.UUIDField(
+                    help_text="Unique per event: redeliveries repeat it"
+                ),
+                "event": serializers.CharField(
+                    help_text="tracking_update; other events are ignored"
+                ),
+                "is_tracking_first_tag": serializers.BooleanField(),
+                "ts": serializers.IntegerField(help_text="Unix time of the event"),
+                "msg": inline_serializer(
+                    "AfterShipTracking",
+                    fields={
+                        "id": serializers.CharField(),
+                        "tracking_number": serializers.CharField(),
+                        "slug": serializers.CharField(help_text="AfterShip courier slug"),
+                        "tag": serializers.CharField(help_text="AfterShip delivery status"),
+                        "subtag": serializers.CharField(),
+                        "checkpoints": inline_serializer(
+                            "AfterShipCheckpoint",
+                            many=True,
+                            fields={
+                                "checkpoint_time": serializers.CharField(
+                                    help_text="ISO 8601, local to the checkpoint"
+                                ),
+                                "tag": serializers.CharField(),
+                                "message": serializers.CharField(),
+                                "location": serializers.CharField(allow_null=True),
+                            },
+                        ),
+                    },
+                ),
+            },
+        ),  # fmt: skip
+        responses={
+            200: OpenApiResponse(
+                description="Received: each event's outcome (applied, "
+                "duplicate, unknown_tracking, ignored)"
+            ),
+            400: OpenApiResponse(description="Signed, but not a tracking payload"),
+            401: OpenApiResponse(description="Signature missing or wrong; nothing written"),
+            404: OpenApiResponse(description="No such endpoint"),
+        },  # fmt: skip
+    ),
+)

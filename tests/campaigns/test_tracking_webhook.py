@@ -185,3 +185,17 @@ def test_webhook_page_shows_the_secret_once(tenant_a, hooked):
     assert secret not in client.get(f"/o/{slug}/campaigns/tracking-webhook/").content.decode()
     assert tenant_a.client("member").post(f"/o/{slug}/campaigns/tracking-webhook/",
                                           {"provider": "aftership"}).status_code == 403  # fmt: skip
+
+
+def test_non_status_event_is_logged_and_ignored(tenant_a, hooked):
+    _c, shipment, _endpoint, secret, url = hooked
+    import json
+
+    payload = json.loads(aftership_body())
+    payload["event"] = "edd_revise"
+    body = json.dumps(payload).encode()
+    response = post(url, body, signed_headers(body, secret))
+    assert response.json()["events"][0]["outcome"] == "ignored"
+    with tenant_a.context():
+        shipment.refresh_from_db()
+        assert shipment.status == ShipmentStatus.LABEL_CREATED
