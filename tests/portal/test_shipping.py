@@ -34,6 +34,8 @@ def test_creator_enters_an_address_with_errors_per_field(tenant_a):
     portal = portal_for(tenant_a, collaboration.creator)
     client = Client()
     assert "Give your shipping address" in text(client.get(portal.collaboration(collaboration)))
+    home = text(client.get(portal.url))
+    assert "Give your shipping address so Zebracorn" in home
     bad = client.post(portal.collaboration(collaboration, "address/"),
                       {**ADDRESS, "postal_code": "6270"})  # fmt: skip
     assert bad.status_code == 400
@@ -49,6 +51,7 @@ def test_creator_enters_an_address_with_errors_per_field(tenant_a):
     assert ok.status_code == 302
     with tenant_a.context():
         assert ShippingAddress.objects.get().postal_code == "62701"
+    assert "Give your shipping address so" not in text(client.get(portal.url))
     brand = text(tenant_a.client().get(
         f"/o/{tenant_a.organization.slug}/campaigns/{collaboration.campaign_id}/"
         f"collaborations/{collaboration.pk}/"))  # fmt: skip
