@@ -223,9 +223,13 @@ def _apply(
         fields.append("delivered_at")
     shipment.save(update_fields=fields)
     if first_shipped:
-        collaboration = shipment.collaboration
-        if pipeline.is_legal(collaboration.stage, Stage.PRODUCT_SHIPPED) and \
-                collaboration.stage == Stage.CONTRACTED:  # fmt: skip
+        # Read again under the row lock: another parcel of the same collaboration may have
+        # moved it a moment ago (in this very webhook delivery, even).
+        collaboration = (
+            Collaboration.objects.for_org(organization).select_for_update()
+            .get(pk=shipment.collaboration_id)
+        )  # fmt: skip
+        if collaboration.stage == Stage.CONTRACTED:
             collaboration_transition(
                 organization=organization, collaboration=collaboration,
                 to_stage=Stage.PRODUCT_SHIPPED, by=by,

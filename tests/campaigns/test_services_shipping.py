@@ -311,3 +311,16 @@ def test_foreign_rows_are_refused(tenant_a, tenant_b):
                                      items=[], carrier="ups", tracking_number=UPS, cost="1",
                                      by=None)  # fmt: skip
         assert not Shipment.objects.exists()
+
+
+def test_two_parcels_move_the_collaboration_once(tenant_a):
+    org = tenant_a.organization
+    with tenant_a.context():
+        collaboration = ready_to_ship(org)
+        first = ship(org, collaboration)
+        second = ship(org, collaboration, carrier="dhl", number="1234567890")
+        for shipment in (first, second):
+            services.shipment_status_set(organization=org, shipment=shipment, by=None,
+                                         status=ShipmentStatus.IN_TRANSIT)  # fmt: skip
+        assert StageChange.objects.filter(collaboration=collaboration,
+                                          to_stage=Stage.PRODUCT_SHIPPED).count() == 1  # fmt: skip
