@@ -15,7 +15,14 @@ from campaigns.models import (
     PortalAccountLink,
     PortalClaim,
     PortalToken,
+    Shipment,
+    ShipmentEvent,
+    ShipmentItem,
+    ShipmentNudge,
+    ShippingAddress,
     StageChange,
+    TrackingWebhookEndpoint,
+    TrackingWebhookLog,
 )
 from kolhub.admin import TenantAdmin
 
@@ -244,3 +251,72 @@ class PortalAccountLinkAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+# --- shipping ----------------------------------------------------------------------------
+# Written by campaigns.services.shipping (addresses validated by country, tracking numbers
+# by carrier, status by its machine); read-only here like the ledger.
+
+
+class ShipmentItemInline(_ReadOnlyInline):
+    model = ShipmentItem
+    fields = ["product", "quantity", "unit_cost"]
+
+
+class ShipmentEventInline(_ReadOnlyInline):
+    model = ShipmentEvent
+    fields = ["at", "status", "applied", "source", "by", "message", "location", "external_id"]
+
+
+@admin.register(ShippingAddress)
+class ShippingAddressAdmin(_ReadOnlyAdmin):
+    list_display = ["creator", "country", "city", "postal_code", "updated_at", "organization"]
+    list_filter = ("organization", "country")
+    search_fields = ["creator__name", "name"]
+    raw_id_fields = ["creator"]
+
+
+@admin.register(Shipment)
+class ShipmentAdmin(_ReadOnlyAdmin):
+    list_display = ["collaboration", "carrier", "tracking_number", "status", "cost", "currency",
+                    "shipped_at", "delivered_at", "organization"]  # fmt: skip
+    list_filter = ("organization", "status", "carrier")
+    search_fields = ["tracking_number", "collaboration__creator__name"]
+    raw_id_fields = ["collaboration", "created_by"]
+    inlines = [ShipmentItemInline, ShipmentEventInline]
+
+
+@admin.register(ShipmentItem)
+class ShipmentItemAdmin(_ReadOnlyAdmin):
+    list_display = ["shipment", "product", "quantity", "unit_cost"]
+    raw_id_fields = ["shipment", "product"]
+
+
+@admin.register(ShipmentEvent)
+class ShipmentEventAdmin(_ReadOnlyAdmin):
+    list_display = ["shipment", "at", "status", "applied", "source", "external_id"]
+    list_filter = ("organization", "source", "status")
+    raw_id_fields = ["shipment", "by"]
+
+
+@admin.register(TrackingWebhookEndpoint)
+class TrackingWebhookEndpointAdmin(_ReadOnlyAdmin):
+    list_display = ["provider", "public_id", "last_received_at", "organization"]
+    list_filter = ("provider",)
+    raw_id_fields = ["created_by"]
+    # Encrypted, but still nothing staff should copy around.
+    exclude = ["secret_encrypted"]
+
+
+@admin.register(TrackingWebhookLog)
+class TrackingWebhookLogAdmin(_ReadOnlyAdmin):
+    list_display = ["received_at", "endpoint", "event_id", "tracking_number", "outcome"]
+    list_filter = ("organization", "outcome")
+    search_fields = ["event_id", "tracking_number"]
+    raw_id_fields = ["endpoint", "shipment"]
+
+
+@admin.register(ShipmentNudge)
+class ShipmentNudgeAdmin(_ReadOnlyAdmin):
+    list_display = ["shipment", "sent_at", "to_email", "organization"]
+    raw_id_fields = ["shipment"]

@@ -3,7 +3,7 @@
 from django.urls import path
 
 from campaigns.api import campaigns as api
-from campaigns.api import offers, payments, portal
+from campaigns.api import offers, payments, portal, shipping
 
 campaign_detail = api.CampaignApi.as_view(
     {"get": "retrieve", "put": "update", "patch": "partial_update", "delete": "destroy"}
@@ -49,4 +49,16 @@ urlpatterns = [
          portal.PortalTokenApi.as_view({"get": "retrieve"}), name="api_portal_token_detail"),
     path("portal-tokens/<int:portal_token_id>/revoke/",
          portal.PortalTokenApi.as_view({"post": "revoke"}), name="api_portal_token_revoke"),
+    path("shipping-addresses/", shipping.ShippingAddressApi.as_view({"get": "list"}),
+         name="api_address_list"),
+    path("shipping-addresses/<int:address_id>/",
+         shipping.ShippingAddressApi.as_view({"get": "retrieve"}), name="api_address_detail"),
+    path("shipments/", shipping.ShipmentApi.as_view({"get": "list", "post": "create"}),
+         name="api_shipment_list"),
+    path("shipments/<int:shipment_id>/", shipping.ShipmentApi.as_view({"get": "retrieve"}),
+         name="api_shipment_detail"),
+    path("shipments/<int:shipment_id>/status/",
+         shipping.ShipmentApi.as_view({"post": "set_status"}), name="api_shipment_status"),
+    path("shipments/<int:shipment_id>/events/",
+         shipping.ShipmentApi.as_view({"get": "events"}), name="api_shipment_events"),
 ]  # fmt: skip

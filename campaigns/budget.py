@@ -6,9 +6,11 @@ committed / spent come from one *cost source* per budget category. Each source r
 tables that record the money and returns CostLines; the budget table, the campaign list
 and the pipeline board all add up the same lines, so they never disagree.
 
-KOL fees read the accepted offers and the payment ledger. The tables that will commit and
-spend the other categories (shipments, amplification spend) arrive with later slices of
-issue 4; each fills the source of its category here, and the figures everywhere follow.
+KOL fees read the accepted offers and the payment ledger; product cost and shipping read
+the shipments (campaigns.services.shipping says when each is committed and spent). The
+tables that will commit and spend the other categories (amplification spend) arrive with
+later slices of issue 4; each fills the source of its category here, and the figures
+everywhere follow.
 Until then a source finds no rows and reports nothing: the budget shows 0 committed /
 0 spent because nothing has been committed or spent yet, not because a number was made
 up.
@@ -31,6 +33,8 @@ from campaigns.models import (
     PaymentItem,
     PaymentKind,
     PaymentStatus,
+    Shipment,
+    ShipmentItem,
 )
 from kolhub.models import Organization
 
@@ -94,15 +98,44 @@ def kol_fees_costs(organization: Organization, campaign_ids: Sequence[int]) -> l
 
 
 def product_cost_costs(organization: Organization, campaign_ids: Sequence[int]) -> list[CostLine]:
-    """Product given to creators: unit cost × units on each shipment (committed when a
-    shipment is created, spent when it is shipped). Filled by the shipping slice."""
-    return []
+    """Product given to creators: unit cost (as it was when the parcel was made) × units,
+    per shipment. Committed when the shipment is created; spent once it has shipped (in
+    transit or later: campaigns.services.shipping)."""
+    committed: dict[tuple[int, int], Decimal] = defaultdict(lambda: ZERO)
+    spent: dict[tuple[int, int], Decimal] = defaultdict(lambda: ZERO)
+    rows = (
+        ShipmentItem.objects.for_org(organization)
+        .filter(shipment__collaboration__campaign_id__in=campaign_ids)
+        .values_list("shipment__collaboration__campaign_id", "shipment__collaboration_id",
+                     "unit_cost", "quantity", "shipment__shipped_at")
+    )  # fmt: skip
+    for campaign_id, collaboration_id, unit_cost, quantity, shipped_at in rows:
+        cost = (unit_cost * quantity).quantize(CENT)
+        committed[(campaign_id, collaboration_id)] += cost
+        if shipped_at is not None:
+            spent[(campaign_id, collaboration_id)] += cost
+    return [
+        CostLine(campaign_id, collaboration_id, BudgetCategory.PRODUCT_COST,
+                 committed[(campaign_id, collaboration_id)], spent[(campaign_id, collaboration_id)])
+        for campaign_id, collaboration_id in sorted(committed)
+    ]  # fmt: skip
 
 
 def shipping_costs(organization: Organization, campaign_ids: Sequence[int]) -> list[CostLine]:
-    """Carrier cost entered on each shipment (committed = spent once entered). Filled by
-    the shipping slice."""
-    return []
+    """Carrier cost entered on each shipment, in the campaign's currency: committed and
+    spent from the moment it is entered (the label is paid for when it is made)."""
+    totals: dict[tuple[int, int], Decimal] = defaultdict(lambda: ZERO)
+    rows = (
+        Shipment.objects.for_org(organization)
+        .filter(collaboration__campaign_id__in=campaign_ids)
+        .values_list("collaboration__campaign_id", "collaboration_id", "cost")
+    )
+    for campaign_id, collaboration_id, cost in rows:
+        totals[(campaign_id, collaboration_id)] += cost
+    return [
+        CostLine(campaign_id, collaboration_id, BudgetCategory.SHIPPING, total, total)
+        for (campaign_id, collaboration_id), total in sorted(totals.items())
+    ]
 
 
 def amplification_costs(organization: Organization, campaign_ids: Sequence[int]) -> list[CostLine]:

@@ -25,6 +25,9 @@ class CampaignFacts:
     # Every stage any collaboration of the campaign has ever been in (from the history).
     stages_reached: frozenset[str] = field(default_factory=frozenset)
     has_learnings: bool = False
+    # Shipments recorded for the campaign, and how many of them were delivered.
+    shipments: int = 0
+    shipments_delivered: int = 0
 
 
 @dataclass(frozen=True)
@@ -44,6 +47,14 @@ def _reached(stage: str) -> Callable[[CampaignFacts], bool]:
     return lambda facts: reached(facts.stages_reached, stage)
 
 
+def _shipped(facts: CampaignFacts) -> bool:
+    # With shipments in KOL Hub, a delivered one decides; a campaign that ships outside
+    # it (no shipment rows) still ticks when a collaboration is marked product shipped.
+    if facts.shipments:
+        return facts.shipments_delivered > 0
+    return reached(facts.stages_reached, Stage.PRODUCT_SHIPPED)
+
+
 PHASES = ("Planning", "Outreach", "Execution", "Measurement")
 
 STEPS: tuple[Step, ...] = (
@@ -61,7 +72,7 @@ STEPS: tuple[Step, ...] = (
          "at least one collaboration is contracted", _reached(Stage.CONTRACTED)),
     Step("brief", "Execution", "Write the creative brief", "ticked by hand"),
     Step("ship", "Execution", "Ship products",
-         "product has been shipped to at least one creator", _reached(Stage.PRODUCT_SHIPPED)),
+         "a shipment has been delivered to at least one creator", _shipped),
     Step("review", "Execution", "Review and approve content",
          "content from at least one creator is approved", _reached(Stage.APPROVED)),
     Step("track_kpis", "Measurement", "Track KPIs", "ticked by hand"),

@@ -312,6 +312,10 @@ def demo_campaign_seed(*, organization: Organization, stdout=None) -> Campaign |
                 links[collaboration.pk] = raw
         services.checklist_tick(organization=organization, campaign=campaign, step="brief",
                                 by=owner)  # fmt: skip
+        from campaigns.shipping.seeding import demo_shipments_seed
+
+        demo_shipments_seed(organization=organization, campaign=campaign,
+                            collaborations=collaborations, owner=owner)  # fmt: skip
     if stdout is not None:
         stdout.write(
             f"{organization.name}: demo campaign “{campaign.name}” with "

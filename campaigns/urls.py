@@ -3,7 +3,7 @@
 from django.urls import path
 
 from campaigns.views import campaigns as views
-from campaigns.views import collaboration, payments
+from campaigns.views import collaboration, payments, shipping
 
 urlpatterns = [
     path("", views.CampaignIndexView.as_view(), name="campaigns_index"),
@@ -53,4 +53,12 @@ urlpatterns = [
          name="campaign_payments_export"),
     path("<int:campaign_id>/payments/<int:payment_id>/paid/", payments.PaymentPaidView.as_view(),
          name="payment_paid"),
+    # Shipping: shipments on the collaboration page, the nudge delay, the tracking webhook.
+    path("<int:campaign_id>/collaborations/<int:collaboration_id>/shipments/",
+         shipping.ShipmentCreateView.as_view(), name="shipment_create"),
+    path("<int:campaign_id>/collaborations/<int:collaboration_id>/shipments/<int:shipment_id>/"
+         "status/", shipping.ShipmentStatusView.as_view(), name="shipment_status"),
+    path("<int:campaign_id>/seeding/nudge/", shipping.NudgeDaysView.as_view(),
+         name="campaign_nudge_days"),
+    path("tracking-webhook/", shipping.TrackingWebhookView.as_view(), name="tracking_webhook"),
 ]  # fmt: skip

@@ -59,4 +59,9 @@ app.conf.beat_schedule = {
         "task": "creators.enrichment.tasks.refresh_stale_accounts_task",
         "schedule": 60 * 60,
     },
+    # Seeding nudges: creators whose product was delivered N days ago with no content yet.
+    "send-seeding-nudges-hourly": {
+        "task": "campaigns.shipping.tasks.send_seeding_nudges_task",
+        "schedule": 60 * 60,
+    },
 }

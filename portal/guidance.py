@@ -24,6 +24,11 @@ WAITING = {
 }
 
 
+# Product ships once terms are agreed (campaigns.services.shipping): from then on, a
+# missing address is what the creator can do something about.
+ADDRESS_NEEDED = frozenset({Stage.AGREED, Stage.CONTRACTED})
+
+
 @dataclass(frozen=True)
 class NextAction:
     text: str
@@ -40,5 +45,10 @@ def next_action(collaboration: Collaboration, brand: str) -> NextAction:
                 f"Offer v{offer.version} is waiting for you: accept, counter or decline.", True
             )
         return NextAction(f"{brand} is considering your counter-offer v{offer.version}.")
+    if (
+        collaboration.stage in ADDRESS_NEEDED
+        and getattr(collaboration, "has_address", True) is False
+    ):
+        return NextAction(f"Give your shipping address so {brand} can send the product.", True)
     template = WAITING.get(collaboration.stage, "")
     return NextAction(template.format(brand=brand))

@@ -98,7 +98,8 @@ class CampaignSerializer(serializers.ModelSerializer):
             "id", "name", "slug", "description", "status", "objective", "start_date",
             "end_date", "currency", "attribution_window_days", "target_countries",
             "target_ages", "target_gender", "target_interests", "competitors", "owner",
-            "learnings", "collaboration_count", "stage_counts", "created_at", "updated_at",
+            "learnings", "seeding_nudge_days", "collaboration_count", "stage_counts",
+            "created_at", "updated_at",
         ]  # fmt: skip
         read_only_fields = fields
 

@@ -29,6 +29,19 @@ from campaigns.models.offers import (
 )
 from campaigns.models.payments import PaymentItem, PaymentKind, PaymentStatus
 from campaigns.models.portal import PortalAccountLink, PortalClaim, PortalToken
+from campaigns.models.shipping import (
+    Carrier,
+    EventSource,
+    Shipment,
+    ShipmentEvent,
+    ShipmentItem,
+    ShipmentNudge,
+    ShipmentStatus,
+    ShippingAddress,
+    TrackingWebhookEndpoint,
+    TrackingWebhookLog,
+    WebhookOutcome,
+)
 
 __all__ = [
     "METRIC_UNITS", "OBJECTIVE_METRICS", "BudgetCategory", "BudgetLine", "Campaign",
@@ -38,4 +51,7 @@ __all__ = [
     "PaymentTrigger", "Side",
     "PaymentItem", "PaymentKind", "PaymentStatus",
     "PortalAccountLink", "PortalClaim", "PortalToken",
+    "Carrier", "EventSource", "Shipment", "ShipmentEvent", "ShipmentItem", "ShipmentNudge",
+    "ShipmentStatus", "ShippingAddress", "TrackingWebhookEndpoint", "TrackingWebhookLog",
+    "WebhookOutcome",
 ]  # fmt: skip

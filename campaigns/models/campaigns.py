@@ -117,6 +117,10 @@ class Campaign(TenantModel):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     learnings = models.TextField(blank=True, help_text="What to do differently next time")
+    seeding_nudge_days = models.PositiveSmallIntegerField(
+        default=7, validators=[MinValueValidator(1), MaxValueValidator(90)],
+        help_text="Remind a creator this many days after delivery when no content came yet.",
+    )  # fmt: skip
 
     class Meta:
         ordering = ["-created_at"]

@@ -64,6 +64,19 @@ from campaigns.selectors.portal import (
     portal_token_get,
     portal_token_list,
 )
+from campaigns.selectors.shipping import (
+    SeedingFunnel,
+    address_get,
+    address_queryset,
+    collaboration_shipments,
+    seeding_funnel,
+    shipment_event_queryset,
+    shipment_get,
+    shipment_queryset,
+    tracking_endpoint_find,
+    tracking_endpoint_list,
+    webhook_log_list,
+)
 
 __all__ = [
     "BudgetReport", "BudgetRow", "Checklist", "ChecklistItem", "campaign_budget",
@@ -81,4 +94,7 @@ __all__ = [
     "AccountBrand", "portal_account_organizations", "portal_account_overview",
     "portal_account_resolve", "portal_claim_get", "portal_collaboration_get",
     "portal_collaboration_list", "portal_token_get", "portal_token_list",
+    "SeedingFunnel", "address_get", "address_queryset", "collaboration_shipments",
+    "seeding_funnel", "shipment_event_queryset", "shipment_get", "shipment_queryset",
+    "tracking_endpoint_find", "tracking_endpoint_list", "webhook_log_list",
 ]  # fmt: skip

@@ -23,6 +23,8 @@ from campaigns.models import (
     ChecklistTick,
     Collaboration,
     KpiTarget,
+    Shipment,
+    ShipmentStatus,
     StageChange,
 )
 from campaigns.pipeline import ORDER
@@ -235,6 +237,9 @@ def campaign_facts(*, organization: Organization, campaign: Campaign) -> Campaig
     def exists(model):
         return Exists(model.objects.for_org(organization).filter(campaign=OuterRef("pk")))
 
+    shipments = Shipment.objects.for_org(organization).filter(
+        collaboration__campaign=OuterRef("pk")
+    )
     row = (
         Campaign.objects.for_org(organization)
         .filter(pk=campaign.pk)
@@ -242,8 +247,17 @@ def campaign_facts(*, organization: Organization, campaign: Campaign) -> Campaig
             has_kpis=exists(KpiTarget),
             has_budget=exists(BudgetLine),
             has_collaborations=exists(Collaboration),
+            has_shipments=Exists(shipments),
+            has_delivered=Exists(shipments.filter(status=ShipmentStatus.DELIVERED)),
         )
-        .values("has_kpis", "has_budget", "has_collaborations", "learnings")
+        .values(
+            "has_kpis",
+            "has_budget",
+            "has_collaborations",
+            "has_shipments",
+            "has_delivered",
+            "learnings",
+        )
         .get()
     )
     # From the history, not the current stages: a collaboration that was agreed and then
@@ -256,6 +270,8 @@ def campaign_facts(*, organization: Organization, campaign: Campaign) -> Campaig
         .distinct()
     )
     return CampaignFacts(
+        shipments=int(row["has_shipments"]),
+        shipments_delivered=int(row["has_delivered"]),
         kpi_targets=int(row["has_kpis"]),
         budget_lines=int(row["has_budget"]),
         collaborations=int(row["has_collaborations"]),

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.utils import timezone
 
 from campaigns.models import (
@@ -17,6 +17,7 @@ from campaigns.models import (
     PortalAccountLink,
     PortalClaim,
     PortalToken,
+    ShippingAddress,
 )
 from campaigns.pipeline import Stage
 from creators.models import Creator
@@ -58,12 +59,17 @@ def portal_collaboration_queryset(
     *, organization: Organization, creator: Creator
 ) -> QuerySet[Collaboration]:
     """The creator's collaborations the portal shows, each with `open_offers` (a list of
-    at most one) and its terms."""
+    at most one), its terms, and `has_address` (the creator gave a shipping address)."""
     return (
         Collaboration.objects.for_org(organization)
         .filter(creator=creator)
         .exclude(stage__in=HIDDEN_FROM_CREATOR)
         .select_related("campaign", "terms")
+        .annotate(
+            has_address=Exists(
+                ShippingAddress.objects.for_org(organization).filter(creator=OuterRef("creator_id"))
+            )
+        )  # fmt: skip
         .prefetch_related(
             Prefetch(
                 "offers",

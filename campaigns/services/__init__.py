@@ -46,6 +46,15 @@ from campaigns.services.portal import (
     portal_token_resolve,
     portal_token_revoke,
 )
+from campaigns.services.shipping import (
+    address_set,
+    campaign_nudge_days_set,
+    seeding_nudges_send,
+    shipment_create,
+    shipment_status_set,
+    tracking_endpoint_issue,
+    tracking_events_apply,
+)
 
 __all__ = [
     "budget_lines_set", "campaign_create", "campaign_delete", "campaign_learnings_set",
@@ -58,4 +67,6 @@ __all__ = [
     "payments_trigger",
     "PortalTokenInvalid", "portal_claim", "portal_claim_remove", "portal_link",
     "portal_token_issue", "portal_token_resolve", "portal_token_revoke",
+    "address_set", "campaign_nudge_days_set", "seeding_nudges_send", "shipment_create",
+    "shipment_status_set", "tracking_endpoint_issue", "tracking_events_apply",
 ]  # fmt: skip

@@ -224,7 +224,13 @@ SPECTACULAR_SETTINGS = {
         "PaymentKindEnum": "campaigns.models.PaymentKind.choices",
         "PaymentStatusEnum": "campaigns.models.PaymentStatus.choices",
         "DeliverableKindEnum": "creators.models.Deliverable.choices",
+        "ShipmentStatusEnum": "campaigns.models.ShipmentStatus.choices",
+        "CarrierEnum": "campaigns.models.Carrier.choices",
+        "ShipmentEventSourceEnum": "campaigns.models.EventSource.choices",
     },
+    # Webhooks KOL Hub receives from outside services (documented, not under /api/).
+    "WEBHOOKS": ["campaigns.api.shipping.TRACKING_WEBHOOK"],
+    "OAS_VERSION": "3.1.0",
 }
 
 # --- Celery ---------------------------------------------------------------------------
