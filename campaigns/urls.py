@@ -3,7 +3,7 @@
 from django.urls import path
 
 from campaigns.views import campaigns as views
-from campaigns.views import collaboration, payments
+from campaigns.views import collaboration, outreach, payments
 
 urlpatterns = [
     path("", views.CampaignIndexView.as_view(), name="campaigns_index"),
@@ -53,4 +53,17 @@ urlpatterns = [
          name="campaign_payments_export"),
     path("<int:campaign_id>/payments/<int:payment_id>/paid/", payments.PaymentPaidView.as_view(),
          name="payment_paid"),
+    # Outreach: pitch templates, the pitch preview, follow-ups, the message thread.
+    path("outreach/templates/", outreach.PitchTemplateListView.as_view(),
+         name="outreach_templates"),
+    path("outreach/templates/<int:pitch_template_id>/", outreach.PitchTemplateEditView.as_view(),
+         name="outreach_template_edit"),
+    path("outreach/templates/<int:pitch_template_id>/delete/",
+         outreach.PitchTemplateDeleteView.as_view(), name="outreach_template_delete"),
+    path("<int:campaign_id>/outreach/pitch/", outreach.PitchPreviewView.as_view(),
+         name="outreach_pitch"),
+    path("<int:campaign_id>/outreach/follow-ups/", outreach.FollowUpPlanView.as_view(),
+         name="outreach_follow_ups"),
+    path("<int:campaign_id>/collaborations/<int:collaboration_id>/messages/",
+         outreach.MessagesView.as_view(), name="outreach_messages"),
 ]  # fmt: skip

@@ -59,4 +59,8 @@ app.conf.beat_schedule = {
         "task": "creators.enrichment.tasks.refresh_stale_accounts_task",
         "schedule": 60 * 60,
     },
+    "send-outreach-follow-ups-hourly": {
+        "task": "campaigns.tasks.send_follow_ups_task",
+        "schedule": 60 * 60,
+    },
 }

@@ -5,7 +5,7 @@ account's collaborations across brands."""
 
 from django.urls import include, path
 
-from portal.views import collaboration, home
+from portal.views import collaboration, home, messages
 
 
 def pages(mode: str) -> list:
@@ -21,6 +21,8 @@ def pages(mode: str) -> list:
              collaboration.OfferCounterView.as_view(), name=f"{name}offer_counter"),
         path("c/<int:collaboration_id>/offers/<int:offer_id>/decline/",
              collaboration.OfferDeclineView.as_view(), name=f"{name}offer_decline"),
+        path("c/<int:collaboration_id>/messages/", messages.MessagesView.as_view(),
+             name=f"{name}messages"),
     ]  # fmt: skip
 
 

@@ -1,6 +1,6 @@
 """Campaigns' data, one module per concern: campaigns and the pipeline (campaigns.py),
-offers (offers.py), the payment ledger (payments.py) and creator portal access
-(portal.py). Import from here: `from campaigns.models import Offer`."""
+offers (offers.py), the payment ledger (payments.py), creator portal access
+(portal.py) and outreach (outreach.py). Import from here: `from campaigns.models import Offer`."""
 
 from campaigns.models.campaigns import (
     METRIC_UNITS,
@@ -27,6 +27,13 @@ from campaigns.models.offers import (
     PaymentTrigger,
     Side,
 )
+from campaigns.models.outreach import (
+    FollowUpPlan,
+    MessageKind,
+    OutreachMessage,
+    PitchTemplate,
+    TemplateKind,
+)
 from campaigns.models.payments import PaymentItem, PaymentKind, PaymentStatus
 from campaigns.models.portal import PortalAccountLink, PortalClaim, PortalToken
 
@@ -38,4 +45,5 @@ __all__ = [
     "PaymentTrigger", "Side",
     "PaymentItem", "PaymentKind", "PaymentStatus",
     "PortalAccountLink", "PortalClaim", "PortalToken",
+    "FollowUpPlan", "MessageKind", "OutreachMessage", "PitchTemplate", "TemplateKind",
 ]  # fmt: skip

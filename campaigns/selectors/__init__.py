@@ -1,7 +1,8 @@
 """Reads shared by the campaign pages, the API, the portal and the creators pages, one
 module per concern: campaigns, budget and checklist (campaigns.py); the pipeline
 (collaborations.py); offers (offers.py); the payment ledger (payments.py); creator
-portal access (portal.py). Each takes the organization first and returns its rows only.
+portal access (portal.py); outreach (outreach.py). Each takes the organization first
+and returns its rows only.
 Import from here: `from campaigns import selectors`."""
 
 from campaigns.selectors.campaigns import (
@@ -40,6 +41,20 @@ from campaigns.selectors.offers import (
     offer_history,
     offer_on_table,
     offer_queryset,
+)
+from campaigns.selectors.outreach import (
+    OutreachSummary,
+    PitchDraft,
+    follow_up_plan_get,
+    merge_values,
+    outreach_summary,
+    outreach_thread,
+    pitch_candidates,
+    pitch_drafts,
+    pitch_template_default,
+    pitch_template_get,
+    pitch_template_list,
+    unread_count,
 )
 from campaigns.selectors.payments import (
     PAYMENT_FILTERS,
@@ -81,4 +96,7 @@ __all__ = [
     "AccountBrand", "portal_account_organizations", "portal_account_overview",
     "portal_account_resolve", "portal_claim_get", "portal_collaboration_get",
     "portal_collaboration_list", "portal_token_get", "portal_token_list",
+    "OutreachSummary", "PitchDraft", "follow_up_plan_get", "merge_values", "outreach_summary",
+    "outreach_thread", "pitch_candidates", "pitch_drafts", "pitch_template_default",
+    "pitch_template_get", "pitch_template_list", "unread_count",
 ]  # fmt: skip

@@ -23,6 +23,8 @@ from campaigns.models import (
     ChecklistTick,
     Collaboration,
     KpiTarget,
+    MessageKind,
+    OutreachMessage,
     StageChange,
 )
 from campaigns.pipeline import ORDER
@@ -242,8 +244,13 @@ def campaign_facts(*, organization: Organization, campaign: Campaign) -> Campaig
             has_kpis=exists(KpiTarget),
             has_budget=exists(BudgetLine),
             has_collaborations=exists(Collaboration),
+            has_pitches=Exists(
+                OutreachMessage.objects.for_org(organization).filter(
+                    collaboration__campaign=OuterRef("pk"), kind=MessageKind.PITCH
+                )
+            ),
         )
-        .values("has_kpis", "has_budget", "has_collaborations", "learnings")
+        .values("has_kpis", "has_budget", "has_collaborations", "has_pitches", "learnings")
         .get()
     )
     # From the history, not the current stages: a collaboration that was agreed and then
@@ -261,6 +268,7 @@ def campaign_facts(*, organization: Organization, campaign: Campaign) -> Campaig
         collaborations=int(row["has_collaborations"]),
         stages_reached=reached,
         has_learnings=bool(row["learnings"].strip()),
+        pitches_sent=int(row["has_pitches"]),
     )
 
 
