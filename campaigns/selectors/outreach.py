@@ -168,13 +168,15 @@ def pitch_drafts(
     drafts = []
     for collaboration in collaborations:
         subject = body = ""
-        if template is not None:
+        problems = pitch_problems(collaboration)
+        # Nothing to edit for a creator who cannot be pitched now.
+        if template is not None and not problems:
             values = merge_values(organization=organization, collaboration=collaboration,
                                   sender=sender)  # fmt: skip
             keep = (merge_fields.PORTAL_LINK,)
             subject = merge_fields.fill(template.subject, values, keep=keep)
             body = merge_fields.fill(template.body, values, keep=keep)
-        drafts.append(PitchDraft(collaboration, subject, body, pitch_problems(collaboration)))
+        drafts.append(PitchDraft(collaboration, subject, body, problems))
     return drafts
 
 
