@@ -18,7 +18,6 @@ from campaigns.models import (
     MessageKind,
     OutreachMessage,
     PitchTemplate,
-    Side,
     TemplateKind,
 )
 from kolhub.api.base import OrganizationViewSet
@@ -111,7 +110,8 @@ class MessageSerializer(serializers.ModelSerializer):
     collaboration = serializers.PrimaryKeyRelatedField(read_only=True)
     author = serializers.PrimaryKeyRelatedField(read_only=True)
     kind = serializers.ChoiceField(choices=MessageKind.choices, read_only=True)
-    side = serializers.ChoiceField(choices=Side.choices, read_only=True)
+    # Plain text, not an enum: the offers' ProposedByEnum already names this choice set.
+    side = serializers.CharField(read_only=True, help_text="brand or creator")
 
     class Meta:
         model = OutreachMessage
