@@ -62,6 +62,8 @@ urlpatterns = [
          outreach.PitchTemplateDeleteView.as_view(), name="outreach_template_delete"),
     path("<int:campaign_id>/outreach/pitch/", outreach.PitchPreviewView.as_view(),
          name="outreach_pitch"),
+    path("<int:campaign_id>/outreach/", outreach.OutreachPanelView.as_view(),
+         name="outreach_panel"),
     path("<int:campaign_id>/outreach/follow-ups/", outreach.FollowUpPlanView.as_view(),
          name="outreach_follow_ups"),
     path("<int:campaign_id>/collaborations/<int:collaboration_id>/messages/",

@@ -1,6 +1,5 @@
-"""Outreach on the campaign pages that other slices own too: the collaboration page's
-message thread and the campaign page's outreach card, each one include tag, so those
-templates gain one line and their views stay as they are.
+"""Outreach on the collaboration page, which other slices own too: the message thread is
+one include tag, so that template gains one line and its view stays as it is.
 
 `{% message_text message %}` shows a stored message as the other side read it, with the
 portal link's placeholder in words (the link itself is never stored)."""
@@ -10,8 +9,7 @@ from __future__ import annotations
 from django import template
 
 from campaigns import merge_fields, selectors
-from campaigns.forms.outreach import FollowUpPlanForm, MessageForm
-from campaigns.models import TemplateKind
+from campaigns.forms.outreach import MessageForm
 from campaigns.selectors.outreach import PITCHABLE
 
 register = template.Library()
@@ -27,23 +25,6 @@ def collaboration_thread(context, collaboration):
         "thread": thread, "can_write": context.get("can_write"),
         "unread": sum(1 for m in thread if m.side == "creator" and m.read_at is None),
         "pitchable": collaboration.stage in PITCHABLE, "form": MessageForm(),
-        "csrf_token": context.get("csrf_token"),
-    }  # fmt: skip
-
-
-@register.inclusion_tag("campaigns/_outreach_panel.html", takes_context=True)
-def campaign_outreach(context, campaign):
-    organization = context["organization"]
-    plan = selectors.follow_up_plan_get(organization=organization, campaign=campaign)
-    templates = selectors.pitch_template_list(organization=organization,
-                                              kind=TemplateKind.FOLLOW_UP)  # fmt: skip
-    form = FollowUpPlanForm(templates=templates, initial={
-        "enabled": plan.enabled, "days": ", ".join(str(d) for d in plan.days),
-        "template": plan.template_id})  # fmt: skip
-    return {
-        "request": context["request"], "organization": organization, "campaign": campaign,
-        "summary": selectors.outreach_summary(organization=organization, campaign=campaign),
-        "plan": plan, "form": form, "can_write": context.get("can_write"),
         "csrf_token": context.get("csrf_token"),
     }  # fmt: skip
 

@@ -182,6 +182,27 @@ class PitchPreviewView(CampaignMixin, TemplateView):
         return self.render_to_response(self.get_context_data(drafts=failed, template=template))
 
 
+class OutreachPanelView(CampaignMixin, TemplateView):
+    """The campaign page's outreach card, loaded by htmx (the campaign page keeps its own
+    query count): pitches and replies, unread replies, the follow-up schedule."""
+
+    template_name = "campaigns/_outreach_panel.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        org, campaign = self.organization, self.campaign()
+        plan = selectors.follow_up_plan_get(organization=org, campaign=campaign)
+        templates = selectors.pitch_template_list(organization=org, kind=TemplateKind.FOLLOW_UP)
+        context.update(
+            campaign=campaign, plan=plan,
+            summary=selectors.outreach_summary(organization=org, campaign=campaign),
+            form=FollowUpPlanForm(templates=templates, initial={
+                "enabled": plan.enabled, "days": ", ".join(str(d) for d in plan.days),
+                "template": plan.template_id}),
+        )  # fmt: skip
+        return context
+
+
 # --- follow-ups ------------------------------------------------------------------------
 
 

@@ -152,7 +152,7 @@ def test_thread_on_both_sides_escapes_html(world, django_capture_on_commit_callb
     html = brand.get(detail).content.decode()
     assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt; Count me in" in html
     assert 'data-unread="1"' in html and "<script>alert(" not in html
-    overview = brand.get(f"{base(tenant, campaign)}/").content.decode()
+    overview = brand.get(f"{base(tenant, campaign)}/outreach/").content.decode()
     assert 'data-unread-total="1"' in overview
     # The thread page marks it read; the brand answers and the creator is emailed.
     assert brand.get(f"{detail}messages/").status_code == 200
