@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 
 from campaigns import merge_fields, pipeline
 from campaigns.models import (
@@ -59,7 +59,8 @@ def recent_work(organization: Organization, creator) -> str:
     account = (
         SocialAccount.objects.for_org(organization)
         .filter(creator=creator)
-        .order_by("-followers", "id")
+        # Unknown follower counts last: PostgreSQL sorts NULL first in descending order.
+        .order_by(F("followers").desc(nulls_last=True), "id")
         .only("platform", "handle", "url")
         .first()
     )

@@ -444,3 +444,19 @@ def test_demo_has_templates_pitches_and_a_conversation(db):
         assert pitches.count() == invited.count() > 0
         assert OutreachMessage.objects.filter(side=Side.CREATOR, read_at__isnull=True).exists()
         assert Collaboration.objects.filter(stage=Stage.SHORTLISTED).exists()
+
+
+def test_recent_work_is_the_biggest_known_channel_else_the_profession(tenant_a):
+    from campaigns.selectors.outreach import recent_work
+
+    org = tenant_a.organization
+    with tenant_a.context():
+        both = make_creator(org, name="Both", accounts=[
+            {"platform": "tiktok", "handle": "nobody.knows"},
+            {"platform": "youtube", "handle": "bigchannel", "followers": 5_000,
+             "url": "https://youtube.com/@bigchannel"}])  # fmt: skip
+        none = make_creator(org, name="None", accounts=[], profession="Sports Scientist")
+        assert recent_work(org, both) == (
+            "your YouTube @bigchannel (https://youtube.com/@bigchannel)"
+        )
+        assert recent_work(org, none) == "your work as a sports scientist"
