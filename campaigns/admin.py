@@ -1,17 +1,23 @@
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 
+from campaigns import merge_fields
 from campaigns.models import (
     BudgetLine,
     Campaign,
     CampaignProduct,
     ChecklistTick,
     Collaboration,
+    FollowUpPlan,
     KpiTarget,
     Offer,
     OfferDeliverable,
     OfferGift,
     OfferInstallment,
+    OutreachMessage,
     PaymentItem,
+    PitchTemplate,
     PortalAccountLink,
     PortalClaim,
     PortalToken,
@@ -320,3 +326,50 @@ class TrackingWebhookLogAdmin(_ReadOnlyAdmin):
 class ShipmentNudgeAdmin(_ReadOnlyAdmin):
     list_display = ["shipment", "sent_at", "to_email", "organization"]
     raw_id_fields = ["shipment"]
+
+
+# --- outreach --------------------------------------------------------------------------
+
+
+class PitchTemplateAdminForm(forms.ModelForm):
+    class Meta:
+        model = PitchTemplate
+        fields = ["organization", "name", "kind", "subject", "body", "is_default", "created_by"]
+
+    def clean(self):
+        cleaned = super().clean()
+        # The same check as the service: unknown merge fields and tags are refused by name.
+        try:
+            merge_fields.check_template(subject=cleaned.get("subject") or "",
+                                        body=cleaned.get("body") or "")  # fmt: skip
+        except ValidationError as error:
+            for field, messages in error.message_dict.items():
+                self.add_error(field, messages)
+        return cleaned
+
+
+@admin.register(PitchTemplate)
+class PitchTemplateAdmin(TenantAdmin):
+    form = PitchTemplateAdminForm
+    list_display = ["name", "kind", "is_default", "subject", "organization", "updated_at"]
+    list_filter = ("organization", "kind", "is_default")
+    search_fields = ["name", "subject"]
+    raw_id_fields = ["created_by"]
+
+
+@admin.register(FollowUpPlan)
+class FollowUpPlanAdmin(TenantAdmin):
+    list_display = ["campaign", "enabled", "days", "template", "organization"]
+    list_filter = ("organization", "enabled")
+    raw_id_fields = ["campaign", "template"]
+
+
+# Messages are what was sent: shown read-only, like offers.
+@admin.register(OutreachMessage)
+class OutreachMessageAdmin(_ReadOnlyAdmin):
+    list_display = ["collaboration", "kind", "side", "author", "sent_at", "email_sent_at",
+                    "read_at", "organization"]  # fmt: skip
+    list_filter = ("organization", "kind", "side")
+    search_fields = ["collaboration__creator__name", "subject", "body"]
+    raw_id_fields = ["collaboration", "author", "template", "portal_token"]
+    show_full_result_count = False

@@ -3,7 +3,7 @@
 from django.urls import path
 
 from campaigns.api import campaigns as api
-from campaigns.api import offers, payments, portal, shipping
+from campaigns.api import offers, outreach, payments, portal, shipping
 
 campaign_detail = api.CampaignApi.as_view(
     {"get": "retrieve", "put": "update", "patch": "partial_update", "delete": "destroy"}
@@ -61,4 +61,23 @@ urlpatterns = [
          shipping.ShipmentApi.as_view({"post": "set_status"}), name="api_shipment_status"),
     path("shipments/<int:shipment_id>/events/",
          shipping.ShipmentApi.as_view({"get": "events"}), name="api_shipment_events"),
+    # Outreach.
+    path("pitch-templates/",
+         outreach.PitchTemplateApi.as_view({"get": "list", "post": "create"}),
+         name="api_pitch_template_list"),
+    path("pitch-templates/<int:pitch_template_id>/", outreach.PitchTemplateApi.as_view(
+         {"get": "retrieve", "put": "update", "patch": "partial_update", "delete": "destroy"}),
+         name="api_pitch_template_detail"),
+    path("collaborations/<int:collaboration_id>/pitch/preview/",
+         outreach.CollaborationOutreachApi.as_view({"post": "pitch_preview"}),
+         name="api_collaboration_pitch_preview"),
+    path("collaborations/<int:collaboration_id>/pitch/",
+         outreach.CollaborationOutreachApi.as_view({"post": "pitch"}),
+         name="api_collaboration_pitch"),
+    path("collaborations/<int:collaboration_id>/messages/",
+         outreach.CollaborationOutreachApi.as_view({"get": "messages", "post": "messages"}),
+         name="api_collaboration_messages"),
+    path("campaigns/<int:campaign_id>/follow-ups/",
+         outreach.FollowUpPlanApi.as_view({"get": "retrieve", "put": "update"}),
+         name="api_campaign_follow_ups"),
 ]  # fmt: skip

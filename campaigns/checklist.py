@@ -28,6 +28,8 @@ class CampaignFacts:
     # Shipments recorded for the campaign, and how many of them were delivered.
     shipments: int = 0
     shipments_delivered: int = 0
+    # Pitches sent through KOL Hub's outreach (campaigns.services.outreach.pitch_send).
+    pitches_sent: int = 0
 
 
 @dataclass(frozen=True)
@@ -64,8 +66,10 @@ STEPS: tuple[Step, ...] = (
          "at least one creator is in the pipeline", lambda f: f.collaborations > 0),
     Step("budget", "Planning", "Set the budget", "budget lines are set",
          lambda f: f.budget_lines > 0),
+    # A pitch sent from KOL Hub, or a creator moved to invited by hand (pitched elsewhere).
     Step("pitch", "Outreach", "Send personalised pitches",
-         "at least one creator has been invited", _reached(Stage.INVITED)),
+         "a pitch has been sent (or a creator invited)",
+         lambda f: f.pitches_sent > 0 or reached(f.stages_reached, Stage.INVITED)),
     Step("negotiate", "Outreach", "Negotiate terms",
          "terms are agreed with at least one creator", _reached(Stage.AGREED)),
     Step("contract", "Outreach", "Finalise contracts",

@@ -15,6 +15,7 @@ from django.utils import timezone
 from campaigns import pipeline, selectors, services
 from campaigns.models import Campaign, CampaignStatus, Objective, Offer, PaymentItem, Side
 from campaigns.pipeline import FORWARD, Stage
+from campaigns.seeding_outreach import demo_outreach_seed
 from creators.models import Creator, CreatorStatus
 from kolhub.models import Membership, Organization, Role
 from kolhub.tenancy.context import tenant_context
@@ -316,6 +317,7 @@ def demo_campaign_seed(*, organization: Organization, stdout=None) -> Campaign |
 
         demo_shipments_seed(organization=organization, campaign=campaign,
                             collaborations=collaborations, owner=owner)  # fmt: skip
+        demo_outreach_seed(organization=organization, campaign=campaign, owner=owner)
     if stdout is not None:
         stdout.write(
             f"{organization.name}: demo campaign “{campaign.name}” with "

@@ -3,7 +3,7 @@
 from django.urls import path
 
 from campaigns.views import campaigns as views
-from campaigns.views import collaboration, payments, shipping
+from campaigns.views import collaboration, outreach, payments, shipping
 
 urlpatterns = [
     path("", views.CampaignIndexView.as_view(), name="campaigns_index"),
@@ -61,4 +61,19 @@ urlpatterns = [
     path("<int:campaign_id>/seeding/nudge/", shipping.NudgeDaysView.as_view(),
          name="campaign_nudge_days"),
     path("tracking-webhook/", shipping.TrackingWebhookView.as_view(), name="tracking_webhook"),
+    # Outreach: pitch templates, the pitch preview, follow-ups, the message thread.
+    path("outreach/templates/", outreach.PitchTemplateListView.as_view(),
+         name="outreach_templates"),
+    path("outreach/templates/<int:pitch_template_id>/", outreach.PitchTemplateEditView.as_view(),
+         name="outreach_template_edit"),
+    path("outreach/templates/<int:pitch_template_id>/delete/",
+         outreach.PitchTemplateDeleteView.as_view(), name="outreach_template_delete"),
+    path("<int:campaign_id>/outreach/pitch/", outreach.PitchPreviewView.as_view(),
+         name="outreach_pitch"),
+    path("<int:campaign_id>/outreach/", outreach.OutreachPanelView.as_view(),
+         name="outreach_panel"),
+    path("<int:campaign_id>/outreach/follow-ups/", outreach.FollowUpPlanView.as_view(),
+         name="outreach_follow_ups"),
+    path("<int:campaign_id>/collaborations/<int:collaboration_id>/messages/",
+         outreach.MessagesView.as_view(), name="outreach_messages"),
 ]  # fmt: skip

@@ -64,4 +64,8 @@ app.conf.beat_schedule = {
         "task": "campaigns.shipping.tasks.send_seeding_nudges_task",
         "schedule": 60 * 60,
     },
+    "send-outreach-follow-ups-hourly": {
+        "task": "campaigns.tasks.send_follow_ups_task",
+        "schedule": 60 * 60,
+    },
 }

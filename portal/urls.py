@@ -5,7 +5,7 @@ account's collaborations across brands."""
 
 from django.urls import include, path
 
-from portal.views import collaboration, home, shipping
+from portal.views import collaboration, home, messages, shipping
 
 
 def pages(mode: str) -> list:
@@ -23,6 +23,8 @@ def pages(mode: str) -> list:
              collaboration.OfferDeclineView.as_view(), name=f"{name}offer_decline"),
         path("c/<int:collaboration_id>/address/", shipping.AddressView.as_view(),
              name=f"{name}address"),
+        path("c/<int:collaboration_id>/messages/", messages.MessagesView.as_view(),
+             name=f"{name}messages"),
     ]  # fmt: skip
 
 

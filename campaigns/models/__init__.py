@@ -1,6 +1,6 @@
 """Campaigns' data, one module per concern: campaigns and the pipeline (campaigns.py),
-offers (offers.py), the payment ledger (payments.py) and creator portal access
-(portal.py). Import from here: `from campaigns.models import Offer`."""
+offers (offers.py), the payment ledger (payments.py), creator portal access
+(portal.py) and outreach (outreach.py). Import from here: `from campaigns.models import Offer`."""
 
 from campaigns.models.campaigns import (
     METRIC_UNITS,
@@ -26,6 +26,13 @@ from campaigns.models.offers import (
     OfferStatus,
     PaymentTrigger,
     Side,
+)
+from campaigns.models.outreach import (
+    FollowUpPlan,
+    MessageKind,
+    OutreachMessage,
+    PitchTemplate,
+    TemplateKind,
 )
 from campaigns.models.payments import PaymentItem, PaymentKind, PaymentStatus
 from campaigns.models.portal import PortalAccountLink, PortalClaim, PortalToken
@@ -54,4 +61,5 @@ __all__ = [
     "Carrier", "EventSource", "Shipment", "ShipmentEvent", "ShipmentItem", "ShipmentNudge",
     "ShipmentStatus", "ShippingAddress", "TrackingWebhookEndpoint", "TrackingWebhookLog",
     "WebhookOutcome",
+    "FollowUpPlan", "MessageKind", "OutreachMessage", "PitchTemplate", "TemplateKind",
 ]  # fmt: skip

@@ -1,7 +1,8 @@
 """Reads shared by the campaign pages, the API, the portal and the creators pages, one
 module per concern: campaigns, budget and checklist (campaigns.py); the pipeline
 (collaborations.py); offers (offers.py); the payment ledger (payments.py); creator
-portal access (portal.py). Each takes the organization first and returns its rows only.
+portal access (portal.py); outreach (outreach.py). Each takes the organization first
+and returns its rows only.
 Import from here: `from campaigns import selectors`."""
 
 from campaigns.selectors.campaigns import (
@@ -40,6 +41,20 @@ from campaigns.selectors.offers import (
     offer_history,
     offer_on_table,
     offer_queryset,
+)
+from campaigns.selectors.outreach import (
+    OutreachSummary,
+    PitchDraft,
+    follow_up_plan_get,
+    merge_values,
+    outreach_summary,
+    outreach_thread,
+    pitch_candidates,
+    pitch_drafts,
+    pitch_template_default,
+    pitch_template_get,
+    pitch_template_list,
+    unread_count,
 )
 from campaigns.selectors.payments import (
     PAYMENT_FILTERS,
@@ -97,4 +112,7 @@ __all__ = [
     "SeedingFunnel", "address_get", "address_queryset", "collaboration_shipments",
     "seeding_funnel", "shipment_event_queryset", "shipment_get", "shipment_queryset",
     "tracking_endpoint_find", "tracking_endpoint_list", "webhook_log_list",
+    "OutreachSummary", "PitchDraft", "follow_up_plan_get", "merge_values", "outreach_summary",
+    "outreach_thread", "pitch_candidates", "pitch_drafts", "pitch_template_default",
+    "pitch_template_get", "pitch_template_list", "unread_count",
 ]  # fmt: skip

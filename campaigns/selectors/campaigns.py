@@ -23,6 +23,8 @@ from campaigns.models import (
     ChecklistTick,
     Collaboration,
     KpiTarget,
+    MessageKind,
+    OutreachMessage,
     Shipment,
     ShipmentStatus,
     StageChange,
@@ -249,6 +251,11 @@ def campaign_facts(*, organization: Organization, campaign: Campaign) -> Campaig
             has_collaborations=exists(Collaboration),
             has_shipments=Exists(shipments),
             has_delivered=Exists(shipments.filter(status=ShipmentStatus.DELIVERED)),
+            has_pitches=Exists(
+                OutreachMessage.objects.for_org(organization).filter(
+                    collaboration__campaign=OuterRef("pk"), kind=MessageKind.PITCH
+                )
+            ),
         )
         .values(
             "has_kpis",
@@ -256,6 +263,7 @@ def campaign_facts(*, organization: Organization, campaign: Campaign) -> Campaig
             "has_collaborations",
             "has_shipments",
             "has_delivered",
+            "has_pitches",
             "learnings",
         )
         .get()
@@ -277,6 +285,7 @@ def campaign_facts(*, organization: Organization, campaign: Campaign) -> Campaig
         collaborations=int(row["has_collaborations"]),
         stages_reached=reached,
         has_learnings=bool(row["learnings"].strip()),
+        pitches_sent=int(row["has_pitches"]),
     )
 
 

@@ -1,9 +1,9 @@
 """Every write to campaigns, one module per concern: campaigns with their products, KPI
 targets, budget and checklist (campaigns.py); the collaboration pipeline
 (collaborations.py); offers and negotiation (offers.py); the payment ledger
-(payments.py); creator portal access (portal.py). Each service is one transaction, takes
-the organization first, and checks that every row it links belongs to it. Import from
-here: `from campaigns import services; services.offer_accept(...)`."""
+(payments.py); creator portal access (portal.py); outreach (outreach.py). Each service
+is one transaction, takes the organization first, and checks that every row it links
+belongs to it. Import from here: `from campaigns import services; services.offer_accept(...)`."""
 
 from campaigns.services.campaigns import (
     budget_lines_set,
@@ -30,6 +30,20 @@ from campaigns.services.offers import (
     offer_propose,
     offer_withdraw,
     terms_parse,
+)
+from campaigns.services.outreach import (
+    follow_up_plan_set,
+    follow_ups_send_due,
+    message_post_brand,
+    message_post_creator,
+    messages_mark_read,
+    outreach_email_send,
+    pitch_record,
+    pitch_send,
+    pitch_template_create,
+    pitch_template_delete,
+    pitch_template_update,
+    pitch_templates_ensure_defaults,
 )
 from campaigns.services.payments import (
     TRIGGER_STAGES,
@@ -69,4 +83,8 @@ __all__ = [
     "portal_token_issue", "portal_token_resolve", "portal_token_revoke",
     "address_set", "campaign_nudge_days_set", "seeding_nudges_send", "shipment_create",
     "shipment_status_set", "tracking_endpoint_issue", "tracking_events_apply",
+    "follow_up_plan_set", "follow_ups_send_due", "message_post_brand", "message_post_creator",
+    "messages_mark_read", "outreach_email_send", "pitch_record", "pitch_send",
+    "pitch_template_create", "pitch_template_delete", "pitch_template_update",
+    "pitch_templates_ensure_defaults",
 ]  # fmt: skip

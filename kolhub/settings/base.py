@@ -175,6 +175,10 @@ EMAIL_PORT = env.int("EMAIL_PORT", default=25)
 EMAIL_HOST_USER = env("EMAIL_HOST_USER", default="")
 EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
+# Implicit TLS (port 465); EMAIL_USE_TLS is STARTTLS (port 587). Set one, not both.
+EMAIL_USE_SSL = env.bool("EMAIL_USE_SSL", default=False)
+# Seconds before a stuck SMTP server fails the send (the worker retries it).
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="KOL Hub <no-reply@kolhub.example>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 OUTBOX_ENABLED = env.bool("OUTBOX_ENABLED", default=False)

@@ -9,7 +9,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("campaigns", "0002_offers_payments_portal"),
+        ("campaigns", "0003_outreach"),
         ("creators", "0004_audience_peaks"),
         ("kolhub", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
