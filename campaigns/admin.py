@@ -1,12 +1,19 @@
 from django.contrib import admin
 
 from campaigns.models import (
+    Brief,
+    BriefAcknowledgement,
+    BriefAsset,
+    BriefVersion,
     BudgetLine,
     Campaign,
     CampaignProduct,
     ChecklistTick,
     Collaboration,
+    ContentDeliverable,
+    ContentSubmission,
     KpiTarget,
+    LivePost,
     Offer,
     OfferDeliverable,
     OfferGift,
@@ -244,3 +251,47 @@ class PortalAccountLinkAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+# --- the creative brief and content review ---------------------------------------------
+
+
+@admin.register(Brief)
+class BriefAdmin(TenantAdmin):
+    list_display = ["campaign", "updated_at", "updated_by"]
+    raw_id_fields = ["campaign", "updated_by"]
+
+
+@admin.register(BriefAsset)
+class BriefAssetAdmin(_ReadOnlyAdmin):
+    list_display = ["name", "brief", "content_type", "size", "removed_at"]
+
+
+@admin.register(BriefVersion)
+class BriefVersionAdmin(_ReadOnlyAdmin):
+    """Published versions are immutable: what creators read must stay what it was."""
+
+    list_display = ["campaign", "number", "published_at", "published_by"]
+
+
+@admin.register(BriefAcknowledgement)
+class BriefAcknowledgementAdmin(_ReadOnlyAdmin):
+    list_display = ["collaboration", "version", "acknowledged_at", "actor"]
+
+
+@admin.register(ContentDeliverable)
+class ContentDeliverableAdmin(TenantAdmin):
+    list_display = ["collaboration", "platform", "kind", "piece", "due_date", "status"]
+    list_filter = ("organization", "status", "platform")
+    raw_id_fields = ["collaboration", "offer"]
+
+
+@admin.register(ContentSubmission)
+class ContentSubmissionAdmin(_ReadOnlyAdmin):
+    list_display = ["deliverable", "round", "status", "disclosure_passed", "submitted_at"]
+    list_filter = ("organization", "status", "disclosure_passed")
+
+
+@admin.register(LivePost)
+class LivePostAdmin(_ReadOnlyAdmin):
+    list_display = ["deliverable", "url", "reach", "views", "reported_at", "verified_at"]

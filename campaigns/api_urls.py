@@ -3,7 +3,7 @@
 from django.urls import path
 
 from campaigns.api import campaigns as api
-from campaigns.api import offers, payments, portal
+from campaigns.api import content, offers, payments, portal
 
 campaign_detail = api.CampaignApi.as_view(
     {"get": "retrieve", "put": "update", "patch": "partial_update", "delete": "destroy"}
@@ -49,4 +49,40 @@ urlpatterns = [
          portal.PortalTokenApi.as_view({"get": "retrieve"}), name="api_portal_token_detail"),
     path("portal-tokens/<int:portal_token_id>/revoke/",
          portal.PortalTokenApi.as_view({"post": "revoke"}), name="api_portal_token_revoke"),
+    # The creative brief and content review (campaigns.api.content).
+    path("briefs/", content.BriefApi.as_view({"get": "list", "post": "create"}),
+         name="api_brief_list"),
+    path("briefs/<int:brief_id>/",
+         content.BriefApi.as_view({"get": "retrieve", "patch": "partial_update"}),
+         name="api_brief_detail"),
+    path("briefs/<int:brief_id>/publish/", content.BriefApi.as_view({"post": "publish"}),
+         name="api_brief_publish"),
+    path("brief-versions/", content.BriefVersionApi.as_view({"get": "list"}),
+         name="api_brief_version_list"),
+    path("brief-versions/<int:brief_version_id>/",
+         content.BriefVersionApi.as_view({"get": "retrieve"}), name="api_brief_version_detail"),
+    path("brief-acknowledgements/", content.BriefAcknowledgementApi.as_view({"get": "list"}),
+         name="api_brief_acknowledgement_list"),
+    path("deliverables/", content.DeliverableApi.as_view({"get": "list"}),
+         name="api_deliverable_list"),
+    path("deliverables/<int:deliverable_id>/",
+         content.DeliverableApi.as_view({"get": "retrieve"}), name="api_deliverable_detail"),
+    path("deliverables/<int:deliverable_id>/due-date/",
+         content.DeliverableApi.as_view({"post": "due_date"}), name="api_deliverable_due_date"),
+    path("submissions/", content.SubmissionApi.as_view({"get": "list", "post": "create"}),
+         name="api_submission_list"),
+    path("submissions/<int:submission_id>/",
+         content.SubmissionApi.as_view({"get": "retrieve"}), name="api_submission_detail"),
+    path("submissions/<int:submission_id>/review/",
+         content.SubmissionApi.as_view({"post": "review"}), name="api_submission_review"),
+    path("submissions/<int:submission_id>/file/",
+         content.SubmissionApi.as_view({"get": "file"}), name="api_submission_file"),
+    path("live-posts/", content.LivePostApi.as_view({"get": "list", "post": "create"}),
+         name="api_live_post_list"),
+    path("live-posts/<int:live_post_id>/",
+         content.LivePostApi.as_view({"get": "retrieve"}), name="api_live_post_detail"),
+    path("live-posts/<int:live_post_id>/verify/",
+         content.LivePostApi.as_view({"post": "verify"}), name="api_live_post_verify"),
+    path("live-posts/<int:live_post_id>/screenshot/",
+         content.LivePostApi.as_view({"get": "screenshot"}), name="api_live_post_screenshot"),
 ]  # fmt: skip

@@ -25,6 +25,8 @@ class CampaignFacts:
     # Every stage any collaboration of the campaign has ever been in (from the history).
     stages_reached: frozenset[str] = field(default_factory=frozenset)
     has_learnings: bool = False
+    # A version of the creative brief has been published (campaigns.services.briefs).
+    brief_published: bool = False
 
 
 @dataclass(frozen=True)
@@ -59,7 +61,8 @@ STEPS: tuple[Step, ...] = (
          "terms are agreed with at least one creator", _reached(Stage.AGREED)),
     Step("contract", "Outreach", "Finalise contracts",
          "at least one collaboration is contracted", _reached(Stage.CONTRACTED)),
-    Step("brief", "Execution", "Write the creative brief", "ticked by hand"),
+    Step("brief", "Execution", "Write the creative brief", "a version of the brief is published",
+         lambda f: f.brief_published),
     Step("ship", "Execution", "Ship products",
          "product has been shipped to at least one creator", _reached(Stage.PRODUCT_SHIPPED)),
     Step("review", "Execution", "Review and approve content",

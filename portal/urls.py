@@ -5,7 +5,7 @@ account's collaborations across brands."""
 
 from django.urls import include, path
 
-from portal.views import collaboration, home
+from portal.views import collaboration, content, home
 
 
 def pages(mode: str) -> list:
@@ -21,6 +21,19 @@ def pages(mode: str) -> list:
              collaboration.OfferCounterView.as_view(), name=f"{name}offer_counter"),
         path("c/<int:collaboration_id>/offers/<int:offer_id>/decline/",
              collaboration.OfferDeclineView.as_view(), name=f"{name}offer_decline"),
+        # The brief and content review (portal.views.content).
+        path("c/<int:collaboration_id>/brief/<int:brief_version_id>/acknowledge/",
+             content.BriefAcknowledgeView.as_view(), name=f"{name}brief_acknowledge"),
+        path("c/<int:collaboration_id>/brief/assets/<int:brief_asset_id>/",
+             content.BriefAssetFileView.as_view(), name=f"{name}brief_asset"),
+        path("c/<int:collaboration_id>/deliverables/<int:deliverable_id>/submit/",
+             content.SubmissionCreateView.as_view(), name=f"{name}submission_create"),
+        path("c/<int:collaboration_id>/deliverables/<int:deliverable_id>/live/",
+             content.LivePostSubmitView.as_view(), name=f"{name}live_post_submit"),
+        path("c/<int:collaboration_id>/submissions/<int:submission_id>/file/",
+             content.SubmissionFileView.as_view(), name=f"{name}submission_file"),
+        path("c/<int:collaboration_id>/live-posts/<int:live_post_id>/screenshot/",
+             content.LivePostScreenshotView.as_view(), name=f"{name}live_post_screenshot"),
     ]  # fmt: skip
 
 

@@ -1,6 +1,7 @@
 """Campaigns' data, one module per concern: campaigns and the pipeline (campaigns.py),
-offers (offers.py), the payment ledger (payments.py) and creator portal access
-(portal.py). Import from here: `from campaigns.models import Offer`."""
+offers (offers.py), the payment ledger (payments.py), creator portal access
+(portal.py), and briefs with content review (content.py). Import from here:
+`from campaigns.models import Offer`."""
 
 from campaigns.models.campaigns import (
     METRIC_UNITS,
@@ -17,6 +18,19 @@ from campaigns.models.campaigns import (
     Objective,
     StageChange,
     metric_unit,
+)
+from campaigns.models.content import (
+    FIGURES,
+    Brief,
+    BriefAcknowledgement,
+    BriefAsset,
+    BriefVersion,
+    ContentDeliverable,
+    ContentSubmission,
+    DeliverableStatus,
+    FigureSource,
+    LivePost,
+    SubmissionStatus,
 )
 from campaigns.models.offers import (
     Offer,
@@ -38,4 +52,7 @@ __all__ = [
     "PaymentTrigger", "Side",
     "PaymentItem", "PaymentKind", "PaymentStatus",
     "PortalAccountLink", "PortalClaim", "PortalToken",
+    "FIGURES", "Brief", "BriefAcknowledgement", "BriefAsset", "BriefVersion",
+    "ContentDeliverable", "ContentSubmission", "DeliverableStatus", "FigureSource", "LivePost",
+    "SubmissionStatus",
 ]  # fmt: skip

@@ -1,8 +1,9 @@
 """Reads shared by the campaign pages, the API, the portal and the creators pages, one
 module per concern: campaigns, budget and checklist (campaigns.py); the pipeline
 (collaborations.py); offers (offers.py); the payment ledger (payments.py); creator
-portal access (portal.py). Each takes the organization first and returns its rows only.
-Import from here: `from campaigns import selectors`."""
+portal access (portal.py); the brief and content review (content.py). Each takes the
+organization first and returns its rows only. Import from here:
+`from campaigns import selectors`."""
 
 from campaigns.selectors.campaigns import (
     BudgetReport,
@@ -32,6 +33,29 @@ from campaigns.selectors.collaborations import (
     creator_exists,
     pipeline_board,
     stage_history,
+)
+from campaigns.selectors.content import (
+    BriefStatus,
+    CreatorBrief,
+    DeliverableView,
+    brief_acknowledgement_queryset,
+    brief_asset_get,
+    brief_assets,
+    brief_get,
+    brief_latest,
+    brief_queryset,
+    brief_readers,
+    brief_version_get,
+    brief_version_queryset,
+    brief_versions,
+    collaboration_content,
+    creator_brief,
+    deliverable_get,
+    deliverable_queryset,
+    live_post_get,
+    live_post_queryset,
+    submission_get,
+    submission_queryset,
 )
 from campaigns.selectors.offers import (
     OfferVersion,
@@ -81,4 +105,9 @@ __all__ = [
     "AccountBrand", "portal_account_organizations", "portal_account_overview",
     "portal_account_resolve", "portal_claim_get", "portal_collaboration_get",
     "portal_collaboration_list", "portal_token_get", "portal_token_list",
+    "BriefStatus", "CreatorBrief", "DeliverableView", "brief_acknowledgement_queryset",
+    "brief_asset_get", "brief_assets", "brief_get", "brief_latest", "brief_queryset",
+    "brief_readers", "brief_version_get", "brief_version_queryset", "brief_versions",
+    "collaboration_content", "creator_brief", "deliverable_get", "deliverable_queryset",
+    "live_post_get", "live_post_queryset", "submission_get", "submission_queryset",
 ]  # fmt: skip

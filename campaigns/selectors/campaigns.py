@@ -15,6 +15,7 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sub
 from campaigns import budget, pipeline
 from campaigns.checklist import PHASES, STEPS, CampaignFacts, Step
 from campaigns.models import (
+    BriefVersion,
     BudgetCategory,
     BudgetLine,
     Campaign,
@@ -242,8 +243,9 @@ def campaign_facts(*, organization: Organization, campaign: Campaign) -> Campaig
             has_kpis=exists(KpiTarget),
             has_budget=exists(BudgetLine),
             has_collaborations=exists(Collaboration),
+            has_brief=exists(BriefVersion),
         )
-        .values("has_kpis", "has_budget", "has_collaborations", "learnings")
+        .values("has_kpis", "has_budget", "has_collaborations", "has_brief", "learnings")
         .get()
     )
     # From the history, not the current stages: a collaboration that was agreed and then
@@ -261,6 +263,7 @@ def campaign_facts(*, organization: Organization, campaign: Campaign) -> Campaig
         collaborations=int(row["has_collaborations"]),
         stages_reached=reached,
         has_learnings=bool(row["learnings"].strip()),
+        brief_published=row["has_brief"],
     )
 
 

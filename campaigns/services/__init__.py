@@ -1,10 +1,18 @@
 """Every write to campaigns, one module per concern: campaigns with their products, KPI
 targets, budget and checklist (campaigns.py); the collaboration pipeline
 (collaborations.py); offers and negotiation (offers.py); the payment ledger
-(payments.py); creator portal access (portal.py). Each service is one transaction, takes
+(payments.py); creator portal access (portal.py); the creative brief (briefs.py) and
+content review (content.py). Each service is one transaction, takes
 the organization first, and checks that every row it links belongs to it. Import from
 here: `from campaigns import services; services.offer_accept(...)`."""
 
+from campaigns.services.briefs import (
+    brief_acknowledge,
+    brief_asset_add,
+    brief_asset_remove,
+    brief_publish,
+    brief_save,
+)
 from campaigns.services.campaigns import (
     budget_lines_set,
     campaign_create,
@@ -22,6 +30,15 @@ from campaigns.services.collaborations import (
     collaboration_remove,
     collaboration_transition,
     collaborations_add,
+)
+from campaigns.services.content import (
+    deliverable_due_date_set,
+    deliverables_create,
+    figures_parse,
+    live_post_submit,
+    live_post_verify,
+    submission_create,
+    submission_review,
 )
 from campaigns.services.offers import (
     offer_accept,
@@ -58,4 +75,7 @@ __all__ = [
     "payments_trigger",
     "PortalTokenInvalid", "portal_claim", "portal_claim_remove", "portal_link",
     "portal_token_issue", "portal_token_resolve", "portal_token_revoke",
+    "brief_acknowledge", "brief_asset_add", "brief_asset_remove", "brief_publish", "brief_save",
+    "deliverable_due_date_set", "deliverables_create", "figures_parse", "live_post_submit",
+    "live_post_verify", "submission_create", "submission_review",
 ]  # fmt: skip
