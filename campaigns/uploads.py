@@ -59,6 +59,10 @@ def max_bytes(family: str) -> int:
 
 
 def megabytes(size: int) -> str:
+    if size < 1024:
+        return f"{size} bytes"
+    if size < 1024 * 1024:
+        return f"{size / 1024:.0f} KB"
     value = size / (1024 * 1024)
     return f"{value:.1f} MB" if value < 10 else f"{value:.0f} MB"
 
