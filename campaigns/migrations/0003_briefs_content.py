@@ -7,6 +7,31 @@ from django.conf import settings
 from django.db import migrations, models
 
 
+def deliverables_for_accepted_offers(apps, schema_editor):
+    """Collaborations agreed before deliverables existed get them from their terms, as
+    campaigns.services.content.deliverables_create makes them (one row per piece)."""
+    Collaboration = apps.get_model("campaigns", "Collaboration")
+    OfferDeliverable = apps.get_model("campaigns", "OfferDeliverable")
+    ContentDeliverable = apps.get_model("campaigns", "ContentDeliverable")
+    rows = []
+    for collaboration in Collaboration.objects.filter(terms__isnull=False).iterator():
+        for row in OfferDeliverable.objects.filter(offer_id=collaboration.terms_id):
+            rows.extend(
+                ContentDeliverable(
+                    organization_id=collaboration.organization_id,
+                    collaboration_id=collaboration.pk,
+                    offer_id=row.offer_id,
+                    position=row.position,
+                    piece=piece,
+                    platform=row.platform,
+                    kind=row.kind,
+                    due_date=row.due_date,
+                )
+                for piece in range(1, row.quantity + 1)
+            )
+    ContentDeliverable.objects.bulk_create(rows, ignore_conflicts=True)
+
+
 class Migration(migrations.Migration):
     dependencies = [
         ("campaigns", "0002_offers_payments_portal"),
@@ -755,4 +780,5 @@ class Migration(migrations.Migration):
                 condition=models.Q(("views__gte", 0)), name="live_post_views"
             ),
         ),
+        migrations.RunPython(deliverables_for_accepted_offers, migrations.RunPython.noop),
     ]

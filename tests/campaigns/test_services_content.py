@@ -430,3 +430,29 @@ def test_another_organizations_rows_are_refused(tenant_a, tenant_b):
             services.brief_save(organization=tenant_a.organization, campaign=b_campaign,
                                 data={"goals": "x"}, by=None)  # fmt: skip
         assert not Collaboration.objects.exists()
+
+
+def test_the_content_section_reads_in_constant_queries(tenant_a):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    org = tenant_a.organization
+
+    def queries(collaboration) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            selectors.collaboration_content(organization=org, collaboration=collaboration)
+        return len(captured)
+
+    with tenant_a.context():
+        campaign = make_campaign(org)
+        small = shipped_collaboration(org, campaign)
+        base = terms(campaign)["deliverables"][0]
+        big = shipped_collaboration(org, campaign, deliverables=[{**base, "quantity": 4}])
+        for deliverable in deliverables_of(big):
+            draft = services.submission_create(organization=org, deliverable=deliverable,
+                                               url="https://d.test/1", caption="#ad")  # fmt: skip
+            services.submission_review(organization=org, submission=draft, by=None,
+                                       decision="request_changes", comment="again")  # fmt: skip
+            services.submission_create(organization=org, deliverable=deliverable,
+                                       url="https://d.test/2", caption="#ad")  # fmt: skip
+        assert queries(big) == queries(small) == 3
