@@ -22,6 +22,7 @@ from campaigns.models import (
     FIGURES,
     Brief,
     BriefAcknowledgement,
+    BriefAsset,
     BriefVersion,
     Campaign,
     Collaboration,
@@ -79,6 +80,23 @@ class BriefCreateSerializer(BriefInputSerializer):
 
 class BriefPublishSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, max_length=500)
+
+
+class BriefAssetSerializer(serializers.ModelSerializer):
+    brief = serializers.PrimaryKeyRelatedField(read_only=True)
+    campaign = serializers.IntegerField(source="brief.campaign_id", read_only=True)
+    uploaded_by = serializers.PrimaryKeyRelatedField(read_only=True)
+
+    class Meta:
+        model = BriefAsset
+        fields = ["id", "brief", "campaign", "name", "content_type", "size", "uploaded_by",
+                  "created_at", "removed_at"]  # fmt: skip
+        read_only_fields = fields
+
+
+class BriefAssetCreateSerializer(serializers.Serializer):
+    campaign = serializers.IntegerField(help_text="Adds the file to that campaign's draft")
+    file = serializers.FileField(help_text="Image, video or PDF, checked by content")
 
 
 class BriefVersionSerializer(serializers.ModelSerializer):
@@ -301,6 +319,54 @@ class BriefApi(mixins.ListModelMixin, mixins.RetrieveModelMixin, OrganizationVie
             note=body.validated_data.get("note", ""),
         )  # fmt: skip
         return Response(BriefVersionSerializer(version).data, status=status.HTTP_201_CREATED)
+
+
+class AssetFilterSet(django_filters.FilterSet):
+    campaign = django_filters.NumberFilter(field_name="brief__campaign_id")
+    removed = django_filters.BooleanFilter(field_name="removed_at", lookup_expr="isnull",
+                                           exclude=True)  # fmt: skip
+
+    class Meta:
+        fields: list[str] = []
+
+
+class BriefAssetApi(mixins.ListModelMixin, mixins.RetrieveModelMixin, OrganizationViewSet):
+    """Reference files of the briefs. POST (multipart) adds one to a campaign's draft;
+    it reaches creators with the next published version. `remove` takes it off the draft
+    (published versions keep it); `file` downloads it."""
+
+    model = BriefAsset
+    lookup_url_kwarg = "brief_asset_id"
+    filterset_class = AssetFilterSet
+    serializer_class = BriefAssetSerializer
+    parser_classes = [MultiPartParser, FormParser]
+
+    def get_org_queryset(self, organization):
+        return selectors.brief_asset_queryset(organization=organization)
+
+    @extend_schema(request=BriefAssetCreateSerializer, responses={201: BriefAssetSerializer})
+    def create(self, request, *args, **kwargs):
+        body = BriefAssetCreateSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        campaign = _row(selectors.campaign_get, "campaign", organization=self.organization,
+                        campaign_id=body.validated_data["campaign"])  # fmt: skip
+        user, _label = request_actor(request)
+        asset = services.brief_asset_add(organization=self.organization, campaign=campaign,
+                                         upload=body.validated_data["file"], by=user)  # fmt: skip
+        return Response(BriefAssetSerializer(asset).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses=BriefAssetSerializer)
+    @action(detail=True, methods=["post"])
+    def remove(self, request, *args, **kwargs):
+        asset = services.brief_asset_remove(organization=self.organization,
+                                            asset=self.get_object())  # fmt: skip
+        return Response(BriefAssetSerializer(asset).data)
+
+    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+    @action(detail=True, methods=["get"], pagination_class=None, filterset_class=None)
+    def file(self, request, *args, **kwargs):
+        asset = self.get_object()
+        return file_response(asset.file, content_type=asset.content_type, name=asset.name)
 
 
 class BriefVersionApi(mixins.ListModelMixin, mixins.RetrieveModelMixin, OrganizationViewSet):

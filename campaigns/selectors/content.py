@@ -78,6 +78,10 @@ def brief_assets(
     return list(queryset.filter(brief=brief, removed_at__isnull=True))
 
 
+def brief_asset_queryset(*, organization: Organization) -> QuerySet[BriefAsset]:
+    return BriefAsset.objects.for_org(organization).select_related("brief", "uploaded_by")
+
+
 def brief_asset_get(
     *, organization: Organization, asset_id: int, campaign: Campaign | None = None
 ) -> BriefAsset:

@@ -70,6 +70,15 @@ def test_brief_save_publish_versions_and_acknowledgements(tenant_a):
     acks = client.get(api(tenant_a, f"brief-acknowledgements/?campaign={campaign.pk}")).json()
     assert acks["results"][0]["version_number"] == 1
     assert acks["results"][0]["collaboration"] == collaboration.pk
+    refused = client.post(api(tenant_a, "brief-assets/"), {
+        "campaign": campaign.pk, "file": upload("mood.png", HTML_AS_JPG)})  # fmt: skip
+    assert refused.status_code == 400 and "file" in refused.json()["errors"]
+    asset = client.post(api(tenant_a, "brief-assets/"), {"campaign": campaign.pk,
+                                                         "file": png("mood.png")}).json()  # fmt: skip
+    assert asset["content_type"] == "image/png" and asset["name"] == "mood.png"
+    assert client.get(api(tenant_a, f"brief-assets/{asset['id']}/file/")).status_code == 200
+    removed = client.post(api(tenant_a, f"brief-assets/{asset['id']}/remove/")).json()
+    assert removed["removed_at"] is not None
     missing = client.post(api(tenant_a, "briefs/"), {"campaign": 999999},
                           content_type="application/json")  # fmt: skip
     assert missing.status_code == 400 and "campaign" in missing.json()["errors"]
@@ -162,7 +171,7 @@ def test_schema_documents_the_content_routes(tmp_path):
     out = tmp_path / "schema.yaml"
     call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(out))
     schema = out.read_text()
-    for route in ("/briefs/{brief_id}/publish/", "/submissions/{submission_id}/review/",
+    for route in ("/briefs/{brief_id}/publish/", "/brief-assets/{brief_asset_id}/file/", "/submissions/{submission_id}/review/",
                   "/live-posts/", "/deliverables/{deliverable_id}/due-date/",
                   "/brief-acknowledgements/", "multipart/form-data"):  # fmt: skip
         assert route in schema, route
