@@ -176,3 +176,20 @@ def test_draft_files_of_the_brief_stay_with_the_brand(tenant_a):
                                campaign=collaboration.campaign, by=None)  # fmt: skip
     assert client.get(url).status_code == 200
     assert "unreleased.png" in body(client.get(portal.collaboration(collaboration)))
+
+
+def test_the_portal_home_says_what_waits_on_the_creator(tenant_a):
+    collaboration, v1, portal = world(tenant_a)
+    client = visitor()
+    assert "shared a creative brief: read it and acknowledge it" in body(client.get(portal.url))
+    client.post(portal.collaboration(collaboration, f"brief/{v1.pk}/acknowledge/"))
+    home = body(client.get(portal.url))
+    assert "creative brief" not in home and "time to create" in home
+    with tenant_a.context():
+        (deliverable,) = deliverables_of(collaboration)
+        draft = services.submission_create(organization=tenant_a.organization,
+                                           deliverable=deliverable, url="https://d.test/1")  # fmt: skip
+        services.submission_review(organization=tenant_a.organization, submission=draft,
+                                   decision="request_changes", comment="Add #ad",
+                                   by=tenant_a.member)  # fmt: skip
+    assert "asked for changes to a draft" in body(client.get(portal.url))
