@@ -134,7 +134,8 @@ def file_response(field_file, *, content_type: str, name: str):
         raise Http404("Not found")
     response = FileResponse(
         default_storage.open(field_file.name, "rb"), content_type=content_type or
-        "application/octet-stream", as_attachment=content_type not in ALLOWED,
+        # PDFs download: browsers will not run their viewer in a sandboxed document.
+        "application/octet-stream", as_attachment=ALLOWED.get(content_type, (PDF,))[0] == PDF,
         filename=name or field_file.name.rsplit("/", 1)[-1],
     )  # fmt: skip
     response["X-Content-Type-Options"] = "nosniff"
