@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 
 from campaigns.models import (
     Brief,
@@ -255,6 +256,9 @@ class PortalAccountLinkAdmin(admin.ModelAdmin):
 
 # --- the creative brief and content review ---------------------------------------------
 
+# Links are web addresses; say so (Django 6 assumes https, 5.2 warns until told).
+URL_HTTPS = {models.URLField: {"assume_scheme": "https"}}
+
 
 @admin.register(Brief)
 class BriefAdmin(TenantAdmin):
@@ -288,10 +292,12 @@ class ContentDeliverableAdmin(TenantAdmin):
 
 @admin.register(ContentSubmission)
 class ContentSubmissionAdmin(_ReadOnlyAdmin):
+    formfield_overrides = URL_HTTPS
     list_display = ["deliverable", "round", "status", "disclosure_passed", "submitted_at"]
     list_filter = ("organization", "status", "disclosure_passed")
 
 
 @admin.register(LivePost)
 class LivePostAdmin(_ReadOnlyAdmin):
+    formfield_overrides = URL_HTTPS
     list_display = ["deliverable", "url", "reach", "views", "reported_at", "verified_at"]
