@@ -56,6 +56,17 @@ class BriefContent(models.Model):
         abstract = True
 
 
+#: The fields a published version copies from the draft.
+BRIEF_FIELDS = (
+    "goals", "talking_points", "disclosures", "paid_partnership_label", "mentions", "links",
+    "promo_codes", "dos", "donts", "deliverable_specs", "reference_urls",
+)  # fmt: skip
+
+
+def brief_content(obj) -> dict:
+    return {field: getattr(obj, field) for field in BRIEF_FIELDS}
+
+
 class Brief(BriefContent, TenantModel):
     """A campaign's working draft. Editing it changes nothing the creators saw; publishing
     copies it into a new BriefVersion."""

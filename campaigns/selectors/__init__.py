@@ -46,6 +46,7 @@ from campaigns.selectors.content import (
     brief_latest,
     brief_queryset,
     brief_readers,
+    brief_unpublished,
     brief_version_get,
     brief_version_queryset,
     brief_versions,
@@ -108,8 +109,8 @@ __all__ = [
     "portal_collaboration_list", "portal_token_get", "portal_token_list",
     "BriefStatus", "CreatorBrief", "DeliverableView", "brief_acknowledgement_queryset",
     "brief_asset_get", "brief_asset_queryset", "brief_assets", "brief_get", "brief_latest",
-    "brief_queryset",
-    "brief_readers", "brief_version_get", "brief_version_queryset", "brief_versions",
+    "brief_queryset", "brief_readers", "brief_unpublished", "brief_version_get",
+    "brief_version_queryset", "brief_versions",
     "collaboration_content", "creator_brief", "deliverable_get", "deliverable_queryset",
     "live_post_get", "live_post_queryset", "submission_get", "submission_queryset",
 ]  # fmt: skip

@@ -20,6 +20,7 @@ from campaigns.models import (
     ContentSubmission,
     LivePost,
 )
+from campaigns.models.content import brief_content
 from campaigns.selectors.payments import organization_today
 from campaigns.selectors.portal import HIDDEN_FROM_CREATOR
 from kolhub.models import Organization
@@ -33,6 +34,19 @@ def brief_queryset(*, organization: Organization) -> QuerySet[Brief]:
 
 def brief_get(*, organization: Organization, campaign: Campaign) -> Brief | None:
     return brief_queryset(organization=organization).filter(campaign=campaign).first()
+
+
+def brief_unpublished(
+    *, organization: Organization, brief: Brief | None, latest: BriefVersion | None
+) -> bool:
+    """Whether the draft differs from the latest published version (its text or its
+    files): what "Publish" would change for creators."""
+    if brief is None:
+        return False
+    if latest is None:
+        return True
+    files = sorted(a.pk for a in brief_assets(organization=organization, brief=brief))
+    return brief_content(brief) != brief_content(latest) or files != sorted(latest.asset_ids)
 
 
 def brief_version_queryset(*, organization: Organization) -> QuerySet[BriefVersion]:

@@ -26,7 +26,7 @@ from campaigns.models import (
     Campaign,
     Collaboration,
 )
-from campaigns.models.content import MAX_LIST
+from campaigns.models.content import MAX_LIST, brief_content
 from campaigns.pipeline import Stage
 from campaigns.services.guards import same_org
 from campaigns.uploads import IMAGE, PDF, VIDEO, check_upload, tenant_path
@@ -36,7 +36,6 @@ TEXT_FIELDS = ("goals", "talking_points", "dos", "donts", "deliverable_specs")
 LIST_FIELDS = {"disclosures": 60, "mentions": 60, "links": 500, "promo_codes": 60,
                "reference_urls": 500}  # fmt: skip
 URL_FIELDS = ("links", "reference_urls")
-CONTENT_FIELDS = (*TEXT_FIELDS, *LIST_FIELDS, "paid_partnership_label")
 MAX_TEXT = 5000
 _url = URLValidator(schemes=["http", "https"])
 
@@ -112,10 +111,6 @@ def brief_save(
     return brief
 
 
-def _content(obj) -> dict[str, Any]:
-    return {field: getattr(obj, field) for field in CONTENT_FIELDS}
-
-
 @transaction.atomic
 def brief_publish(
     *, organization: Organization, campaign: Campaign, by: AbstractBaseUser | None,
@@ -125,7 +120,7 @@ def brief_publish(
     version (a double click) returns that version instead of a copy."""
     same_org(organization, campaign)
     brief = _draft(organization, campaign)
-    content = _content(brief)
+    content = brief_content(brief)
     assets = sorted(
         BriefAsset.objects.for_org(organization)
         .filter(brief=brief, removed_at__isnull=True)
@@ -136,7 +131,8 @@ def brief_publish(
     latest = (
         BriefVersion.objects.for_org(organization).filter(brief=brief).order_by("-number").first()
     )
-    if latest is not None and _content(latest) == content and sorted(latest.asset_ids) == assets:
+    unchanged = latest is not None and brief_content(latest) == content
+    if unchanged and sorted(latest.asset_ids) == assets:
         return latest
     note = " ".join((note or "").split())
     if len(note) > 500:

@@ -71,6 +71,9 @@ class BriefView(CampaignMixin, TemplateView):
             assets=selectors.brief_assets(organization=org, brief=brief),
             versions=versions,
             latest=versions[0] if versions else None,
+            unpublished=selectors.brief_unpublished(
+                organization=org, brief=brief, latest=versions[0] if versions else None
+            ),
             readers=selectors.brief_readers(organization=org, campaign=campaign),
         )
         return context
@@ -93,6 +96,7 @@ class BriefPublishView(CampaignMixin, View):
     def post(self, request, org_slug: str, campaign_id: int):
         form = PublishForm(request.POST)
         form.is_valid()
+        before = selectors.brief_latest(organization=self.organization, campaign_id=campaign_id)
         try:
             version = services.brief_publish(
                 organization=self.organization, campaign=self.campaign(), by=request.user,
@@ -101,8 +105,14 @@ class BriefPublishView(CampaignMixin, View):
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
-            messages.success(request, f"Brief v{version.number} published: creators see it in "
-                                      "the portal and are asked to acknowledge it.")  # fmt: skip
+            if before is not None and version.pk == before.pk:
+                messages.info(request, f"Nothing changed since v{version.number}: nothing new "
+                                       "was published.")  # fmt: skip
+            else:
+                messages.success(request, (
+                    f"Brief v{version.number} published: creators see it in the portal and "
+                    "are asked to acknowledge it."
+                ))  # fmt: skip
         return HttpResponseRedirect(brief_url(org_slug, campaign_id))
 
 

@@ -57,7 +57,11 @@ def test_edit_publish_and_see_versions(tenant_a):
     response = client.post(brief_url(tenant_a, campaign, "publish/"), {"note": f"First {XSS}"})
     assert response.status_code == 302
     page = body(client.get(brief_url(tenant_a, campaign)))
-    assert "Creators see" in page and "v1" in page and "Publish as v2" in page
+    assert "Creators see" in page and "The draft matches v1" in page
+    assert "Publish as v2" not in page
+    # A second publish of the same draft says nothing changed.
+    again = client.post(brief_url(tenant_a, campaign, "publish/"), follow=True)
+    assert "Nothing changed since v1" in body(again)
     with tenant_a.context():
         version = BriefVersion.objects.get()
     assert version.paid_partnership_label and version.mentions == ["@glowlab"]
@@ -67,6 +71,9 @@ def test_edit_publish_and_see_versions(tenant_a):
     for text in (shown, page):
         assert "<script>" not in text and "onerror=alert(1)>" not in text
         assert "&lt;script&gt;" in text
+    client.post(brief_url(tenant_a, campaign), {"goals": "Sharper goals", "disclosures": "#ad"})
+    page = body(client.get(brief_url(tenant_a, campaign)))
+    assert "Unpublished changes" in page and "Publish as v2" in page
     # The checklist's brief step ticked itself.
     overview = body(client.get(f"/o/{tenant_a.organization.slug}/campaigns/{campaign.pk}/"))
     assert "a version of the brief is published" in overview
