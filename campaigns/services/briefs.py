@@ -84,7 +84,9 @@ def brief_content_parse(data: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _draft(organization: Organization, campaign: Campaign) -> Brief:
-    # Locked: two people saving or publishing at once queue up instead of racing.
+    # Locked (the campaign first, so two first saves cannot both create a draft): two
+    # people saving or publishing at once queue up instead of racing.
+    Campaign.objects.for_org(organization).select_for_update().filter(pk=campaign.pk).first()
     brief = (
         Brief.objects.for_org(organization).select_for_update().filter(campaign=campaign).first()
     )
@@ -205,6 +207,10 @@ def brief_acknowledge(
             f"The collaboration is {collaboration.get_stage_display().lower()}: there is no "
             "brief to acknowledge."
         )
+    # Locked: a double tap acknowledges once instead of failing on the unique constraint.
+    Collaboration.objects.for_org(organization).select_for_update().filter(
+        pk=collaboration.pk
+    ).first()
     ack, _created = BriefAcknowledgement.objects.get_or_create(
         organization=organization, version=version, collaboration=collaboration,
         defaults={"acknowledged_at": timezone.now(), "by": by,
