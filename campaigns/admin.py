@@ -1,16 +1,24 @@
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
+from django.db import models
 
 from campaigns import merge_fields
 from campaigns.models import (
+    Brief,
+    BriefAcknowledgement,
+    BriefAsset,
+    BriefVersion,
     BudgetLine,
     Campaign,
     CampaignProduct,
     ChecklistTick,
     Collaboration,
+    ContentDeliverable,
+    ContentSubmission,
     FollowUpPlan,
     KpiTarget,
+    LivePost,
     Offer,
     OfferDeliverable,
     OfferGift,
@@ -373,3 +381,52 @@ class OutreachMessageAdmin(_ReadOnlyAdmin):
     search_fields = ["collaboration__creator__name", "subject", "body"]
     raw_id_fields = ["collaboration", "author", "template", "portal_token"]
     show_full_result_count = False
+
+
+# --- the creative brief and content review ---------------------------------------------
+
+# Links are web addresses; say so (Django 6 assumes https, 5.2 warns until told).
+URL_HTTPS = {models.URLField: {"assume_scheme": "https"}}
+
+
+@admin.register(Brief)
+class BriefAdmin(TenantAdmin):
+    list_display = ["campaign", "updated_at", "updated_by"]
+    raw_id_fields = ["campaign", "updated_by"]
+
+
+@admin.register(BriefAsset)
+class BriefAssetAdmin(_ReadOnlyAdmin):
+    list_display = ["name", "brief", "content_type", "size", "removed_at"]
+
+
+@admin.register(BriefVersion)
+class BriefVersionAdmin(_ReadOnlyAdmin):
+    """Published versions are immutable: what creators read must stay what it was."""
+
+    list_display = ["campaign", "number", "published_at", "published_by"]
+
+
+@admin.register(BriefAcknowledgement)
+class BriefAcknowledgementAdmin(_ReadOnlyAdmin):
+    list_display = ["collaboration", "version", "acknowledged_at", "actor"]
+
+
+@admin.register(ContentDeliverable)
+class ContentDeliverableAdmin(TenantAdmin):
+    list_display = ["collaboration", "platform", "kind", "piece", "due_date", "status"]
+    list_filter = ("organization", "status", "platform")
+    raw_id_fields = ["collaboration", "offer"]
+
+
+@admin.register(ContentSubmission)
+class ContentSubmissionAdmin(_ReadOnlyAdmin):
+    formfield_overrides = URL_HTTPS
+    list_display = ["deliverable", "round", "status", "disclosure_passed", "submitted_at"]
+    list_filter = ("organization", "status", "disclosure_passed")
+
+
+@admin.register(LivePost)
+class LivePostAdmin(_ReadOnlyAdmin):
+    formfield_overrides = URL_HTTPS
+    list_display = ["deliverable", "url", "reach", "views", "reported_at", "verified_at"]

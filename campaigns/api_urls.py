@@ -3,7 +3,7 @@
 from django.urls import path
 
 from campaigns.api import campaigns as api
-from campaigns.api import offers, outreach, payments, portal, shipping
+from campaigns.api import content, offers, outreach, payments, portal, shipping
 
 campaign_detail = api.CampaignApi.as_view(
     {"get": "retrieve", "put": "update", "patch": "partial_update", "delete": "destroy"}
@@ -80,4 +80,48 @@ urlpatterns = [
     path("campaigns/<int:campaign_id>/follow-ups/",
          outreach.FollowUpPlanApi.as_view({"get": "retrieve", "put": "update"}),
          name="api_campaign_follow_ups"),
+    # The creative brief and content review (campaigns.api.content).
+    path("briefs/", content.BriefApi.as_view({"get": "list", "post": "create"}),
+         name="api_brief_list"),
+    path("briefs/<int:brief_id>/",
+         content.BriefApi.as_view({"get": "retrieve", "patch": "partial_update"}),
+         name="api_brief_detail"),
+    path("briefs/<int:brief_id>/publish/", content.BriefApi.as_view({"post": "publish"}),
+         name="api_brief_publish"),
+    path("brief-assets/", content.BriefAssetApi.as_view({"get": "list", "post": "create"}),
+         name="api_brief_asset_list"),
+    path("brief-assets/<int:brief_asset_id>/",
+         content.BriefAssetApi.as_view({"get": "retrieve"}), name="api_brief_asset_detail"),
+    path("brief-assets/<int:brief_asset_id>/remove/",
+         content.BriefAssetApi.as_view({"post": "remove"}), name="api_brief_asset_remove"),
+    path("brief-assets/<int:brief_asset_id>/file/",
+         content.BriefAssetApi.as_view({"get": "file"}), name="api_brief_asset_file"),
+    path("brief-versions/", content.BriefVersionApi.as_view({"get": "list"}),
+         name="api_brief_version_list"),
+    path("brief-versions/<int:brief_version_id>/",
+         content.BriefVersionApi.as_view({"get": "retrieve"}), name="api_brief_version_detail"),
+    path("brief-acknowledgements/", content.BriefAcknowledgementApi.as_view({"get": "list"}),
+         name="api_brief_acknowledgement_list"),
+    path("deliverables/", content.DeliverableApi.as_view({"get": "list"}),
+         name="api_deliverable_list"),
+    path("deliverables/<int:deliverable_id>/",
+         content.DeliverableApi.as_view({"get": "retrieve"}), name="api_deliverable_detail"),
+    path("deliverables/<int:deliverable_id>/due-date/",
+         content.DeliverableApi.as_view({"post": "due_date"}), name="api_deliverable_due_date"),
+    path("submissions/", content.SubmissionApi.as_view({"get": "list", "post": "create"}),
+         name="api_submission_list"),
+    path("submissions/<int:submission_id>/",
+         content.SubmissionApi.as_view({"get": "retrieve"}), name="api_submission_detail"),
+    path("submissions/<int:submission_id>/review/",
+         content.SubmissionApi.as_view({"post": "review"}), name="api_submission_review"),
+    path("submissions/<int:submission_id>/file/",
+         content.SubmissionApi.as_view({"get": "file"}), name="api_submission_file"),
+    path("live-posts/", content.LivePostApi.as_view({"get": "list", "post": "create"}),
+         name="api_live_post_list"),
+    path("live-posts/<int:live_post_id>/",
+         content.LivePostApi.as_view({"get": "retrieve"}), name="api_live_post_detail"),
+    path("live-posts/<int:live_post_id>/verify/",
+         content.LivePostApi.as_view({"post": "verify"}), name="api_live_post_verify"),
+    path("live-posts/<int:live_post_id>/screenshot/",
+         content.LivePostApi.as_view({"get": "screenshot"}), name="api_live_post_screenshot"),
 ]  # fmt: skip

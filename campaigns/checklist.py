@@ -30,6 +30,8 @@ class CampaignFacts:
     shipments_delivered: int = 0
     # Pitches sent through KOL Hub's outreach (campaigns.services.outreach.pitch_send).
     pitches_sent: int = 0
+    # A version of the creative brief has been published (campaigns.services.briefs).
+    brief_published: bool = False
 
 
 @dataclass(frozen=True)
@@ -74,7 +76,8 @@ STEPS: tuple[Step, ...] = (
          "terms are agreed with at least one creator", _reached(Stage.AGREED)),
     Step("contract", "Outreach", "Finalise contracts",
          "at least one collaboration is contracted", _reached(Stage.CONTRACTED)),
-    Step("brief", "Execution", "Write the creative brief", "ticked by hand"),
+    Step("brief", "Execution", "Write the creative brief", "a version of the brief is published",
+         lambda f: f.brief_published),
     Step("ship", "Execution", "Ship products",
          "a shipment has been delivered to at least one creator", _shipped),
     Step("review", "Execution", "Review and approve content",

@@ -3,7 +3,8 @@ pipeline (collaborations in every stage). Everything goes through campaigns.serv
 and every collaboration reaches its stage by real transitions, so its history reads like
 one a team made: negotiating and later collaborations have offers with counter-offers
 (the accepted one is their terms), agreed ones a payment ledger whose past-due rows are
-paid except one left late, and every contacted creator a portal link (one is printed)."""
+paid except one left late, and every contacted creator a portal link (one is printed).
+The brief, drafts, reviews and live posts come from campaigns.seeding_content."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from django.utils import timezone
 from campaigns import pipeline, selectors, services
 from campaigns.models import Campaign, CampaignStatus, Objective, Offer, PaymentItem, Side
 from campaigns.pipeline import FORWARD, Stage
+from campaigns.seeding_content import acknowledge, brief_seed, content_step
 from campaigns.seeding_outreach import demo_outreach_seed
 from creators.models import Creator, CreatorStatus
 from kolhub.models import Membership, Organization, Role
@@ -252,6 +254,7 @@ def demo_campaign_seed(*, organization: Organization, stdout=None) -> Campaign |
             budget_lines=[{"category": c, "planned_amount": Decimal(v)}
                           for c, v in plan["budget_lines"]],
         )  # fmt: skip
+        brief_seed(organization=organization, campaign=campaign, owner=owner)
         needed = sum(n for _, n in SPREAD)
         creators = list(
             Creator.objects.exclude(status=CreatorStatus.DO_NOT_CONTACT)
@@ -290,6 +293,9 @@ def demo_campaign_seed(*, organization: Organization, stdout=None) -> Campaign |
                         reason=REASONS[Stage.DECLINED], at=clock.tick(),
                     )  # fmt: skip
                     continue
+                if content_step(organization=organization, collaboration=collaboration,
+                                step=step, owner=owner, clock=clock, nth=nth):  # fmt: skip
+                    continue  # drafts, approvals and live posts moved it (seeding_content)
                 if step == Stage.PAID:
                     _settle(organization, collaboration, owner, everything=True, keep_late=False)
                 actor = "creator via portal" if step == Stage.DECLINED else ""
@@ -311,8 +317,9 @@ def demo_campaign_seed(*, organization: Organization, stdout=None) -> Campaign |
                     organization=organization, creator=collaboration.creator, issued_by=owner
                 )
                 links[collaboration.pk] = raw
-        services.checklist_tick(organization=organization, campaign=campaign, step="brief",
-                                by=owner)  # fmt: skip
+        for collaboration in collaborations:
+            collaboration.refresh_from_db()
+            acknowledge(organization=organization, collaboration=collaboration)
         from campaigns.shipping.seeding import demo_shipments_seed
 
         demo_shipments_seed(organization=organization, campaign=campaign,

@@ -3,7 +3,7 @@
 from django.urls import path
 
 from campaigns.views import campaigns as views
-from campaigns.views import collaboration, outreach, payments, shipping
+from campaigns.views import collaboration, content, outreach, payments, shipping
 
 urlpatterns = [
     path("", views.CampaignIndexView.as_view(), name="campaigns_index"),
@@ -76,4 +76,30 @@ urlpatterns = [
          name="outreach_follow_ups"),
     path("<int:campaign_id>/collaborations/<int:collaboration_id>/messages/",
          outreach.MessagesView.as_view(), name="outreach_messages"),
+    # The creative brief and content review (campaigns.views.content).
+    path("<int:campaign_id>/brief/", content.BriefView.as_view(), name="campaign_brief"),
+    path("<int:campaign_id>/brief/publish/", content.BriefPublishView.as_view(),
+         name="brief_publish"),
+    path("<int:campaign_id>/brief/assets/", content.BriefAssetAddView.as_view(),
+         name="brief_asset_add"),
+    path("<int:campaign_id>/brief/assets/<int:brief_asset_id>/remove/",
+         content.BriefAssetRemoveView.as_view(), name="brief_asset_remove"),
+    path("brief-versions/<int:brief_version_id>/", content.BriefVersionView.as_view(),
+         name="brief_version"),
+    # Private files: found by their own id inside the organization, served to members only.
+    path("files/brief-assets/<int:brief_asset_id>/", content.BriefAssetFileView.as_view(),
+         name="brief_asset_file"),
+    path("files/submissions/<int:submission_id>/", content.SubmissionFileView.as_view(),
+         name="submission_file"),
+    path("files/live-posts/<int:live_post_id>/", content.LivePostScreenshotView.as_view(),
+         name="live_post_screenshot"),
+    path("<int:campaign_id>/collaborations/<int:collaboration_id>/submissions/"
+         "<int:submission_id>/review/", content.SubmissionReviewView.as_view(),
+         name="submission_review"),
+    path("<int:campaign_id>/collaborations/<int:collaboration_id>/deliverables/"
+         "<int:deliverable_id>/due-date/", content.DeliverableDueDateView.as_view(),
+         name="deliverable_due_date"),
+    path("<int:campaign_id>/collaborations/<int:collaboration_id>/live-posts/"
+         "<int:live_post_id>/verify/", content.LivePostVerifyView.as_view(),
+         name="live_post_verify"),
 ]  # fmt: skip

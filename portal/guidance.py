@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from campaigns.models import Collaboration, Side
 from campaigns.pipeline import Stage
+from campaigns.services.briefs import ACKNOWLEDGEABLE
 
 WAITING = {
     Stage.INVITED: "{brand} is preparing an offer for you.",
@@ -50,5 +51,12 @@ def next_action(collaboration: Collaboration, brand: str) -> NextAction:
         and getattr(collaboration, "has_address", True) is False
     ):
         return NextAction(f"Give your shipping address so {brand} can send the product.", True)
+    # Content review (campaigns.selectors.portal annotates these).
+    if getattr(collaboration, "changes_requested", False):
+        return NextAction(f"{brand} asked for changes to a draft: see the feedback and "
+                          "resubmit.", True)  # fmt: skip
+    if (getattr(collaboration, "latest_brief_id", None) and not collaboration.brief_read
+            and collaboration.stage in ACKNOWLEDGEABLE):  # fmt: skip
+        return NextAction(f"{brand} shared a creative brief: read it and acknowledge it.", True)
     template = WAITING.get(collaboration.stage, "")
     return NextAction(template.format(brand=brand))

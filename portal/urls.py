@@ -5,7 +5,7 @@ account's collaborations across brands."""
 
 from django.urls import include, path
 
-from portal.views import collaboration, home, messages, shipping
+from portal.views import collaboration, content, home, messages, shipping
 
 
 def pages(mode: str) -> list:
@@ -25,6 +25,19 @@ def pages(mode: str) -> list:
              name=f"{name}address"),
         path("c/<int:collaboration_id>/messages/", messages.MessagesView.as_view(),
              name=f"{name}messages"),
+        # The brief and content review (portal.views.content).
+        path("c/<int:collaboration_id>/brief/<int:brief_version_id>/acknowledge/",
+             content.BriefAcknowledgeView.as_view(), name=f"{name}brief_acknowledge"),
+        path("c/<int:collaboration_id>/brief/assets/<int:brief_asset_id>/",
+             content.BriefAssetFileView.as_view(), name=f"{name}brief_asset"),
+        path("c/<int:collaboration_id>/deliverables/<int:deliverable_id>/submit/",
+             content.SubmissionCreateView.as_view(), name=f"{name}submission_create"),
+        path("c/<int:collaboration_id>/deliverables/<int:deliverable_id>/live/",
+             content.LivePostSubmitView.as_view(), name=f"{name}live_post_submit"),
+        path("c/<int:collaboration_id>/submissions/<int:submission_id>/file/",
+             content.SubmissionFileView.as_view(), name=f"{name}submission_file"),
+        path("c/<int:collaboration_id>/live-posts/<int:live_post_id>/screenshot/",
+             content.LivePostScreenshotView.as_view(), name=f"{name}live_post_screenshot"),
     ]  # fmt: skip
 
 

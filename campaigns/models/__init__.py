@@ -1,6 +1,7 @@
 """Campaigns' data, one module per concern: campaigns and the pipeline (campaigns.py),
 offers (offers.py), the payment ledger (payments.py), creator portal access
-(portal.py) and outreach (outreach.py). Import from here: `from campaigns.models import Offer`."""
+(portal.py), briefs with content review (content.py), outreach (outreach.py) and
+shipping (shipping.py). Import from here: `from campaigns.models import Offer`."""
 
 from campaigns.models.campaigns import (
     METRIC_UNITS,
@@ -17,6 +18,19 @@ from campaigns.models.campaigns import (
     Objective,
     StageChange,
     metric_unit,
+)
+from campaigns.models.content import (
+    FIGURES,
+    Brief,
+    BriefAcknowledgement,
+    BriefAsset,
+    BriefVersion,
+    ContentDeliverable,
+    ContentSubmission,
+    DeliverableStatus,
+    FigureSource,
+    LivePost,
+    SubmissionStatus,
 )
 from campaigns.models.offers import (
     Offer,
@@ -62,4 +76,7 @@ __all__ = [
     "ShipmentStatus", "ShippingAddress", "TrackingWebhookEndpoint", "TrackingWebhookLog",
     "WebhookOutcome",
     "FollowUpPlan", "MessageKind", "OutreachMessage", "PitchTemplate", "TemplateKind",
+    "FIGURES", "Brief", "BriefAcknowledgement", "BriefAsset", "BriefVersion",
+    "ContentDeliverable", "ContentSubmission", "DeliverableStatus", "FigureSource", "LivePost",
+    "SubmissionStatus",
 ]  # fmt: skip

@@ -1,9 +1,9 @@
 """Reads shared by the campaign pages, the API, the portal and the creators pages, one
 module per concern: campaigns, budget and checklist (campaigns.py); the pipeline
 (collaborations.py); offers (offers.py); the payment ledger (payments.py); creator
-portal access (portal.py); outreach (outreach.py). Each takes the organization first
-and returns its rows only.
-Import from here: `from campaigns import selectors`."""
+portal access (portal.py); the brief and content review (content.py); outreach
+(outreach.py); shipping (shipping.py). Each takes the organization first and returns its
+rows only. Import from here: `from campaigns import selectors`."""
 
 from campaigns.selectors.campaigns import (
     BudgetReport,
@@ -33,6 +33,31 @@ from campaigns.selectors.collaborations import (
     creator_exists,
     pipeline_board,
     stage_history,
+)
+from campaigns.selectors.content import (
+    BriefStatus,
+    CreatorBrief,
+    DeliverableView,
+    brief_acknowledgement_queryset,
+    brief_asset_get,
+    brief_asset_queryset,
+    brief_assets,
+    brief_get,
+    brief_latest,
+    brief_queryset,
+    brief_readers,
+    brief_unpublished,
+    brief_version_get,
+    brief_version_queryset,
+    brief_versions,
+    collaboration_content,
+    creator_brief,
+    deliverable_get,
+    deliverable_queryset,
+    live_post_get,
+    live_post_queryset,
+    submission_get,
+    submission_queryset,
 )
 from campaigns.selectors.offers import (
     OfferVersion,
@@ -115,4 +140,10 @@ __all__ = [
     "OutreachSummary", "PitchDraft", "follow_up_plan_get", "merge_values", "outreach_summary",
     "outreach_thread", "pitch_candidates", "pitch_drafts", "pitch_template_default",
     "pitch_template_get", "pitch_template_list", "unread_count",
+    "BriefStatus", "CreatorBrief", "DeliverableView", "brief_acknowledgement_queryset",
+    "brief_asset_get", "brief_asset_queryset", "brief_assets", "brief_get", "brief_latest",
+    "brief_queryset", "brief_readers", "brief_unpublished", "brief_version_get",
+    "brief_version_queryset", "brief_versions",
+    "collaboration_content", "creator_brief", "deliverable_get", "deliverable_queryset",
+    "live_post_get", "live_post_queryset", "submission_get", "submission_queryset",
 ]  # fmt: skip

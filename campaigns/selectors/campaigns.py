@@ -15,6 +15,7 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sub
 from campaigns import budget, pipeline
 from campaigns.checklist import PHASES, STEPS, CampaignFacts, Step
 from campaigns.models import (
+    BriefVersion,
     BudgetCategory,
     BudgetLine,
     Campaign,
@@ -256,6 +257,7 @@ def campaign_facts(*, organization: Organization, campaign: Campaign) -> Campaig
                     collaboration__campaign=OuterRef("pk"), kind=MessageKind.PITCH
                 )
             ),
+            has_brief=exists(BriefVersion),
         )
         .values(
             "has_kpis",
@@ -264,6 +266,7 @@ def campaign_facts(*, organization: Organization, campaign: Campaign) -> Campaig
             "has_shipments",
             "has_delivered",
             "has_pitches",
+            "has_brief",
             "learnings",
         )
         .get()
@@ -286,6 +289,7 @@ def campaign_facts(*, organization: Organization, campaign: Campaign) -> Campaig
         stages_reached=reached,
         has_learnings=bool(row["learnings"].strip()),
         pitches_sent=int(row["has_pitches"]),
+        brief_published=row["has_brief"],
     )
 
 

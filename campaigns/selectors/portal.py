@@ -7,11 +7,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet, Subquery
 from django.utils import timezone
 
 from campaigns.models import (
+    BriefAcknowledgement,
+    BriefVersion,
     Collaboration,
+    ContentDeliverable,
+    DeliverableStatus,
     Offer,
     OfferStatus,
     PortalAccountLink,
@@ -77,8 +81,27 @@ def portal_collaboration_queryset(
                 to_attr="open_offers",
             )
         )
+        .annotate(**_content_flags(organization))
         .order_by("-stage_changed_at", "-id")
     )
+
+
+def _content_flags(organization: Organization) -> dict:
+    """What waits on the creator in content review (portal.guidance): a draft the brand
+    sent back, and a brief version they have not acknowledged."""
+    latest = (
+        BriefVersion.objects.for_org(organization)
+        .filter(campaign=OuterRef("campaign"))
+        .order_by("-number")
+        .values("pk")[:1]
+    )
+    return {
+        "changes_requested": Exists(ContentDeliverable.objects.for_org(organization).filter(
+            collaboration=OuterRef("pk"), status=DeliverableStatus.CHANGES_REQUESTED)),
+        "latest_brief_id": Subquery(latest),
+        "brief_read": Exists(BriefAcknowledgement.objects.for_org(organization).filter(
+            collaboration=OuterRef("pk"), version_id=OuterRef("latest_brief_id"))),
+    }  # fmt: skip
 
 
 def portal_collaboration_list(

@@ -1,10 +1,18 @@
 """Every write to campaigns, one module per concern: campaigns with their products, KPI
 targets, budget and checklist (campaigns.py); the collaboration pipeline
 (collaborations.py); offers and negotiation (offers.py); the payment ledger
-(payments.py); creator portal access (portal.py); outreach (outreach.py). Each service
+(payments.py); creator portal access (portal.py); the creative brief (briefs.py) and
+content review (content.py); outreach (outreach.py); shipping (shipping.py). Each service
 is one transaction, takes the organization first, and checks that every row it links
 belongs to it. Import from here: `from campaigns import services; services.offer_accept(...)`."""
 
+from campaigns.services.briefs import (
+    brief_acknowledge,
+    brief_asset_add,
+    brief_asset_remove,
+    brief_publish,
+    brief_save,
+)
 from campaigns.services.campaigns import (
     budget_lines_set,
     campaign_create,
@@ -22,6 +30,15 @@ from campaigns.services.collaborations import (
     collaboration_remove,
     collaboration_transition,
     collaborations_add,
+)
+from campaigns.services.content import (
+    deliverable_due_date_set,
+    deliverables_create,
+    figures_parse,
+    live_post_submit,
+    live_post_verify,
+    submission_create,
+    submission_review,
 )
 from campaigns.services.offers import (
     offer_accept,
@@ -87,4 +104,7 @@ __all__ = [
     "messages_mark_read", "outreach_email_send", "pitch_record", "pitch_send",
     "pitch_template_create", "pitch_template_delete", "pitch_template_update",
     "pitch_templates_ensure_defaults",
+    "brief_acknowledge", "brief_asset_add", "brief_asset_remove", "brief_publish", "brief_save",
+    "deliverable_due_date_set", "deliverables_create", "figures_parse", "live_post_submit",
+    "live_post_verify", "submission_create", "submission_review",
 ]  # fmt: skip

@@ -4,8 +4,9 @@ One thread per collaboration: at most one version is open at a time, and a new v
 (a counter, or the brand revising its own) supersedes it. Only the side that did not
 propose a version may accept or decline it. Accepting makes the version the
 collaboration's terms, moves the collaboration to agreed and generates the payment
-ledger, all in one transaction under a row lock on the collaboration; accepting an
-already-accepted version returns it unchanged (no second ledger).
+ledger and the deliverables, all in one transaction under a row lock on the
+collaboration; accepting an already-accepted version returns it unchanged (no second
+ledger).
 
 `terms` arrive as a mapping (from a form, the API or the portal) and are validated here,
 field by field, into campaigns.terms.OfferTerms; see campaigns.models.offers for what
@@ -40,6 +41,7 @@ from campaigns.models import (
 from campaigns.pipeline import Stage
 from campaigns.selectors.payments import organization_today
 from campaigns.services.collaborations import collaboration_transition
+from campaigns.services.content import deliverables_create
 from campaigns.services.guards import CURRENCY_CODES, amount, same_org
 from campaigns.services.payments import ledger_generate
 from campaigns.terms import (
@@ -462,6 +464,8 @@ def offer_accept(
     )  # fmt: skip
     collaboration.terms = locked
     ledger_generate(organization=organization, collaboration=collaboration, offer=locked)
+    # The content owed under the terms, one row per piece, for review and due dates.
+    deliverables_create(organization=organization, collaboration=collaboration, offer=locked)
     return locked
 
 

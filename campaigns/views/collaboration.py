@@ -16,6 +16,7 @@ from campaigns.forms.offers import DeclineForm, OfferForms
 from campaigns.models import Collaboration, Offer, Side
 from campaigns.services.offers import PROPOSABLE
 from campaigns.views.campaigns import CampaignMixin, CollaborationActionView, get_or_404
+from campaigns.views.content import content_context
 
 
 def collaboration_url(org_slug: str, collaboration: Collaboration, anchor: str = "") -> str:
@@ -86,6 +87,8 @@ class CollaborationDetailView(CampaignMixin, TemplateView):
             portal_claim=selectors.portal_claim_get(organization=org,
                                                     creator=collaboration.creator),
         )  # fmt: skip
+        # Deliverables, drafts in review and live posts (campaigns.views.content).
+        context.update(content_context(org, collaboration))
         return context
 
 

@@ -283,6 +283,10 @@ CONTRACTS_VERIFY_PER_MINUTE = env.int("CONTRACTS_VERIFY_PER_MINUTE", default=30)
 # Signers' IP addresses for the evidence: with N trusted proxies in front of the app, the
 # Nth address from the right of X-Forwarded-For; 0 uses the connection's address.
 CONTRACTS_PROXY_HOPS = env.int("CONTRACTS_PROXY_HOPS", default=0)
+# Content review uploads (campaigns.uploads): checked by content, refused above these.
+CONTENT_MAX_IMAGE_BYTES = env.int("CONTENT_MAX_IMAGE_BYTES", default=20 * 1024 * 1024)
+CONTENT_MAX_VIDEO_BYTES = env.int("CONTENT_MAX_VIDEO_BYTES", default=200 * 1024 * 1024)
+CONTENT_MAX_PDF_BYTES = env.int("CONTENT_MAX_PDF_BYTES", default=50 * 1024 * 1024)
 
 LOGGING = {
     "version": 1,

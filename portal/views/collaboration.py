@@ -15,6 +15,7 @@ from campaigns.models import Collaboration, Offer, Side
 from portal.access import PortalMixin
 from portal.guidance import next_action
 from portal.views.common import ACTOR, portal_collaboration, portal_offer
+from portal.views.content import portal_content_context
 
 
 class CollaborationView(PortalMixin, TemplateView):
@@ -55,6 +56,8 @@ class CollaborationView(PortalMixin, TemplateView):
             payments=list(selectors.collaboration_payments(
                 organization=self.portal.organization, collaboration=collaboration)),
         )  # fmt: skip
+        # The brief, deliverables, drafts and live posts (portal.views.content).
+        context.update(portal_content_context(self.portal, collaboration))
         return context
 
 

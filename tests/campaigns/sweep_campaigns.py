@@ -36,11 +36,11 @@ def values(tenant) -> dict:
             organization=org, collaboration=collaboration, to_stage="invited", by=owner,
             reason="Zebracorn secret pitch note",
         )  # fmt: skip
-        services.checklist_tick(organization=org, campaign=campaign, step="brief", by=owner)
+        services.checklist_tick(organization=org, campaign=campaign, step="analyse", by=owner)
     return {
         "campaign_id": campaign.pk,
         "collaboration_id": collaboration.pk,
-        "step": "brief",
+        "step": "analyse",
         "secrets": [
             "Zebracorn secret campaign", "Zebracorn secret launch plan",
             "Zebracorn secret learnings", "Zebracorn Rival Brand", "Zebracorn secret serum",

@@ -25,7 +25,7 @@ def test_the_twelve_steps_in_four_phases():
     assert [s.phase for s in STEPS] == ["Planning"] * 3 + ["Outreach"] * 3 + ["Execution"] * 3 + [
         "Measurement"
     ] * 3
-    assert {s.key for s in STEPS if s.manual} == {"brief", "track_kpis", "analyse"}
+    assert {s.key for s in STEPS if s.manual} == {"track_kpis", "analyse"}
 
 
 def test_steps_tick_themselves_from_the_data(tenant_a):
@@ -54,6 +54,12 @@ def test_steps_tick_themselves_from_the_data(tenant_a):
         services.campaign_learnings_set(organization=org, campaign=campaign,
                                         learnings="  Dermatologists converted best. ")  # fmt: skip
         assert done(tenant_a, campaign) == set(STEP_KEYS) - {"brief", "track_kpis", "analyse"}
+        # The brief ticks itself once a version is published (a draft is not enough).
+        services.brief_save(organization=org, campaign=campaign, data={"goals": "Explain"},
+                            by=None)  # fmt: skip
+        assert "brief" not in done(tenant_a, campaign)
+        services.brief_publish(organization=org, campaign=campaign, by=None)
+        assert done(tenant_a, campaign) == set(STEP_KEYS) - {"track_kpis", "analyse"}
 
 
 def test_reached_comes_from_the_history(tenant_a):
@@ -72,18 +78,18 @@ def test_manual_steps_are_ticked_by_hand_and_only_those(tenant_a):
     org = tenant_a.organization
     with tenant_a.context():
         campaign = make_campaign(org)
-        tick = services.checklist_tick(organization=org, campaign=campaign, step="brief",
+        tick = services.checklist_tick(organization=org, campaign=campaign, step="analyse",
                                        by=tenant_a.member)  # fmt: skip
-        again = services.checklist_tick(organization=org, campaign=campaign, step="brief",
+        again = services.checklist_tick(organization=org, campaign=campaign, step="analyse",
                                         by=tenant_a.owner)  # fmt: skip
         assert again.pk == tick.pk and again.ticked_by == tenant_a.member  # first tick kept
         checklist = selectors.campaign_checklist(organization=org, campaign=campaign)
-        brief = next(i for i in checklist.items if i.step.key == "brief")
-        assert brief.done and brief.by_hand and brief.ticked_by == tenant_a.member
+        analyse = next(i for i in checklist.items if i.step.key == "analyse")
+        assert analyse.done and analyse.by_hand and analyse.ticked_by == tenant_a.member
         assert checklist.done == 1
         with pytest.raises(ValidationError, match="ticks itself"):
             services.checklist_tick(organization=org, campaign=campaign, step="goals", by=None)
         with pytest.raises(ValidationError, match="not a checklist step"):
             services.checklist_tick(organization=org, campaign=campaign, step="nap", by=None)
-        services.checklist_untick(organization=org, campaign=campaign, step="brief")
+        services.checklist_untick(organization=org, campaign=campaign, step="analyse")
         assert done(tenant_a, campaign) == set()

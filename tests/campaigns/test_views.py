@@ -126,7 +126,7 @@ def test_checklist_tick_untick_and_learnings(tenant_a):
     with tenant_a.context():
         campaign = make_campaign(tenant_a.organization)
     client = tenant_a.client(Role.MEMBER)
-    response = client.post(url(tenant_a, f"{campaign.pk}/checklist/brief/"))
+    response = client.post(url(tenant_a, f"{campaign.pk}/checklist/analyse/"))
     assert response.status_code == 302 and response["Location"].endswith("#checklist")
     with tenant_a.context():
         assert ChecklistTick.objects.get(campaign=campaign).ticked_by == tenant_a.member
@@ -135,7 +135,7 @@ def test_checklist_tick_untick_and_learnings(tenant_a):
     client.post(url(tenant_a, f"{campaign.pk}/checklist/goals/"))
     page = body(client.get(url(tenant_a, f"{campaign.pk}/")))
     assert "ticks itself when KPI targets are set" in page  # the refusal, as a message
-    client.post(url(tenant_a, f"{campaign.pk}/checklist/brief/"), {"untick": "1"})
+    client.post(url(tenant_a, f"{campaign.pk}/checklist/analyse/"), {"untick": "1"})
     client.post(url(tenant_a, f"{campaign.pk}/learnings/"),
                 {"learnings": "<script>alert(1)</script> KOL explainers won"})  # fmt: skip
     page = body(client.get(url(tenant_a, f"{campaign.pk}/")))
