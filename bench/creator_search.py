@@ -54,34 +54,44 @@ MIXES = [
 def floor_sql(params: dict, org_id: int) -> tuple:
     """Hand-written SQL for the same first page: (page sql, params, count sql, params, and
     for a fit sort the plan floor_fit runs instead of the page sql)."""
-    from creators import scoring
+    from creators import facets, scoring
     from creators.filters import target_from
 
     where, args = ["organization_id = %s", "status <> 'do_not_contact'"], [org_id]
+
+    def cond(exact: str, exact_args: list, tsquery: str | None, same: bool = False) -> None:
+        # As creators.filters.with_facet: with a text search, the facet lexemes go into its
+        # GIN scan, and replace the exact condition when they hold the value itself.
+        if tsquery and "q" in params:
+            where.append("search_vector @@ %s::tsquery")
+            args.append(tsquery)
+            if same:
+                return
+        where.append(exact)
+        args.extend(exact_args)
+
     rank = None
     if "q" in params:
         where.append("search_vector @@ websearch_to_tsquery('english', %s)")
         args.append(params["q"])
         rank = "ts_rank(search_vector, websearch_to_tsquery('english', %s))"
     if params.get("verified") == "true":
-        where.append("credential_status = 'verified'")
+        cond("credential_status = 'verified'", [], facets.values("cred", ["verified"]), True)
     if "country" in params:
-        where.append("country = %s")
-        args.append(params["country"])
+        cond("country = %s", [params["country"]], facets.values("c", [params["country"]]), True)
     if "er_min" in params:
-        where.append("engagement_rate >= %s")
-        args.append(params["er_min"])
+        cond("engagement_rate >= %s", [params["er_min"]],
+             facets.engagement_at_least(float(params["er_min"])))  # fmt: skip
     if "role" in params:
-        where.append("role = %s")
-        args.append(params["role"])
+        cond("role = %s", [params["role"]], facets.values("r", [params["role"]]), True)
     if "niche" in params:
-        where.append("niches && %s::varchar[]")
-        args.append([params["niche"]])
+        cond("niches && %s::varchar[]", [[params["niche"]]],
+             facets.values("n", [params["niche"]]), True)  # fmt: skip
     if "platform" in params:
-        where.append("platforms && %s::varchar[]")
-        args.append([params["platform"]])
+        cond("platforms && %s::varchar[]", [[params["platform"]]],
+             facets.values("p", [params["platform"]]), True)  # fmt: skip
     if params.get("tier") == "micro":
-        where.append("followers >= 10000 AND followers < 100000")
+        cond("followers >= 10000 AND followers < 100000", [], facets.tiers(["micro"]), True)
     if "max_rate" in params:
         where.append("min_rate <= %s")
         args.append(params["max_rate"])
@@ -90,16 +100,19 @@ def floor_sql(params: dict, org_id: int) -> tuple:
     )
     if countries and "audience_country_min" in params:
         terms = " + ".join("coalesce((audience_countries ->> %s)::numeric, 0)" for _ in countries)
-        where.append(f"({terms}) >= %s")
-        args += [*countries, params["audience_country_min"]]
+        minimum = float(params["audience_country_min"])
+        cond(f"({terms}) >= %s", [*countries, minimum],
+             facets.share_at_least("audience_countries", countries, minimum))  # fmt: skip
     if "audience_age_min" in params:
         ages = params["audience_age"]
         terms = " + ".join("coalesce((audience_ages ->> %s)::numeric, 0)" for _ in ages)
-        where.append(f"({terms}) >= %s")
-        args += [*ages, params["audience_age_min"]]
+        minimum = float(params["audience_age_min"])
+        cond(f"({terms}) >= %s", [*ages, minimum],
+             facets.share_at_least("audience_ages", ages, minimum))  # fmt: skip
     if "audience_gender_min" in params:
-        where.append("coalesce((audience_gender ->> %s)::numeric, 0) >= %s")
-        args += [params["audience_gender"], params["audience_gender_min"]]
+        gender, minimum = params["audience_gender"], float(params["audience_gender_min"])
+        cond("coalesce((audience_gender ->> %s)::numeric, 0) >= %s", [gender, minimum],
+             facets.share_at_least("audience_gender", [gender], minimum))  # fmt: skip
 
     data = {
         "audience_country": countries, "audience_age": params.get("audience_age", []),

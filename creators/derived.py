@@ -15,19 +15,51 @@ from creators import scoring
 from creators.models import Creator
 from kolhub.models import Organization
 
+# creator_search_facets' parameters (migration 0005 defines it), in order, with their types.
+FACET_PARAMETERS = (
+    ("country", "text"), ("credential_status", "text"), ("role", "text"),
+    ("platforms", "text[]"), ("niches", "text[]"), ("languages", "text[]"),
+    ("followers", "bigint"), ("engagement_rate", "numeric"), ("audience_countries", "jsonb"),
+    ("audience_ages", "jsonb"), ("audience_gender", "jsonb"), ("audience_interests", "jsonb"),
+)  # fmt: skip
 
-def search_vector_sql(handles: str) -> str:
+
+def facets_sql(new: dict[str, str]) -> str:
+    """The facet lexemes of a creator row `c` (creators/facets.py). `new` is the SQL for the
+    columns the same statement sets: in an UPDATE, `c.<column>` is the old value."""
+    args = ", ".join(f"({new.get(name, f'c.{name}')})::{kind}" for name, kind in FACET_PARAMETERS)
+    return f"creator_search_facets({args})"
+
+
+def search_vector_sql(handles: str, new: dict[str, str] | None = None) -> str:
     """The search vector of a creator row `c`: name and handles weigh most, then
-    credentials, profession and niches, then the bio. `handles` is the SQL for the handle
-    array (the bulk loader passes the row's own column)."""
+    credentials, profession and niches, then the bio; then the facet lexemes. `handles` is
+    the SQL for the handle array (the bulk loader passes the row's own column), `new` as
+    for facets_sql."""
     return (
         f"setweight(to_tsvector('english', c.name || ' ' || array_to_string({handles}, ' ')), 'A')"
         " || setweight(to_tsvector('english', c.credentials || ' ' || c.profession || ' '"
         " || array_to_string(c.niches, ' ')), 'B')"
         " || setweight(to_tsvector('english', c.bio), 'C')"
+        f" || {facets_sql(new or {})}"
     )
 
 
+# What AGGREGATE_SQL sets, from its CTEs below.
+NEW_VALUES = {
+    "followers": "coalesce(acc.followers, 0)",
+    "engagement_rate": "round(acc.er, 2)",
+    "credibility": "round(acc.cred, 2)",
+    "sponsored_ratio": "round(acc.spons, 2)",
+    "platforms": "coalesce(acc.platforms, '{}')",
+    "handles": "coalesce(acc.handles, '{}')",
+    "audience_countries": "coalesce(prim.audience_countries, '{}')",
+    "audience_ages": "coalesce(prim.audience_ages, '{}')",
+    "audience_gender": "coalesce(prim.audience_gender, '{}')",
+    "audience_interests": "coalesce(prim.audience_interests, '{}')",
+    "brands_mentioned": "coalesce(brands.brands, '{}')",
+    "min_rate": "rates.min_rate",
+}
 # Followers-weighted averages; platforms and handles ordered largest account first, so
 # platforms[1] is the primary platform; the audience is the primary account's.
 AGGREGATE_SQL = """
@@ -63,27 +95,23 @@ rates AS (
     FROM creators_ratecarditem r JOIN ids ON ids.id = r.creator_id
    GROUP BY r.creator_id
 )
-UPDATE creators_creator c SET
-  followers = coalesce(acc.followers, 0),
-  engagement_rate = round(acc.er, 2),
-  credibility = round(acc.cred, 2),
-  sponsored_ratio = round(acc.spons, 2),
-  platforms = coalesce(acc.platforms, '{}'),
-  handles = coalesce(acc.handles, '{}'),
-  audience_countries = coalesce(prim.audience_countries, '{}'),
-  audience_ages = coalesce(prim.audience_ages, '{}'),
-  audience_gender = coalesce(prim.audience_gender, '{}'),
-  audience_interests = coalesce(prim.audience_interests, '{}'),
-  brands_mentioned = coalesce(brands.brands, '{}'),
-  min_rate = rates.min_rate,
-  search_vector = {search_vector}
+UPDATE creators_creator c SET {assignments}
 FROM ids
 LEFT JOIN acc ON acc.creator_id = ids.id
 LEFT JOIN prim ON prim.creator_id = ids.id
 LEFT JOIN brands ON brands.creator_id = ids.id
 LEFT JOIN rates ON rates.creator_id = ids.id
 WHERE c.id = ids.id
-""".replace("{search_vector}", search_vector_sql("coalesce(acc.handles, '{}')"))
+""".replace(
+    "{assignments}",
+    ",\n  ".join(
+        [
+            *(f"{column} = {value}" for column, value in NEW_VALUES.items()),
+            # From the values this UPDATE writes, not the row's old ones.
+            "search_vector = " + search_vector_sql(NEW_VALUES["handles"], NEW_VALUES),
+        ]
+    ),
+)
 
 SCORE_SQL = """
 UPDATE creators_creator c SET base_score = v.score, audience_peaks = v.peaks::float8[]
