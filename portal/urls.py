@@ -5,7 +5,7 @@ account's collaborations across brands."""
 
 from django.urls import include, path
 
-from portal.views import collaboration, home
+from portal.views import collaboration, contracts, home
 
 
 def pages(mode: str) -> list:
@@ -21,6 +21,12 @@ def pages(mode: str) -> list:
              collaboration.OfferCounterView.as_view(), name=f"{name}offer_counter"),
         path("c/<int:collaboration_id>/offers/<int:offer_id>/decline/",
              collaboration.OfferDeclineView.as_view(), name=f"{name}offer_decline"),
+        path("contracts/<int:contract_id>/", contracts.ContractView.as_view(),
+             name=f"{name}contract"),
+        path("contracts/<int:contract_id>/pdf/", contracts.ContractPdfView.as_view(),
+             name=f"{name}contract_pdf"),
+        path("contracts/<int:contract_id>/pdf/status/", contracts.ContractPdfStatusView.as_view(),
+             name=f"{name}contract_pdf_status"),
     ]  # fmt: skip
 
 

@@ -26,6 +26,8 @@ METHODS = ["get", "post"]
 CREATOR_SECRETS = [
     "Zebracorn Offer Creator", "Zebracorn secret offer note", "Zebracorn secret counter note",
     "Zebracorn secret gift note", "5,432.00", "ZEBRA-PAID-REF",
+    # ... and of the contracts world (tests/contracts/sweep_contracts.py).
+    "Zebracorn Signing Creator", "zebracorn-signer@creator.test", "31,415.92",
 ]  # fmt: skip
 
 
@@ -41,7 +43,7 @@ def sweep(routes, client, way: dict, markers: list[str], who: str) -> int:
         url = fill(route, way)
         for method in METHODS:
             response = getattr(client, method)(url)
-            if "<int:collaboration_id>" in route:
+            if "<int:collaboration_id>" in route or "<int:contract_id>" in route:
                 assert response.status_code in (302, 404, 405), (who, method, url,
                                                                  response.status_code)  # fmt: skip
                 if response.status_code == 302:
@@ -77,7 +79,8 @@ def test_portal_routes_reach_nothing_that_is_not_the_visitors(tenant_a, tenant_b
     stranger.force_login(UserFactory(email="stranger@creator.test"))
 
     routes = portal_routes()
-    objects = {"collaboration_id": offer.collaboration_id, "offer_id": offer.pk}
+    objects = {"collaboration_id": offer.collaboration_id, "offer_id": offer.pk,
+               "contract_id": values["contract_id"]}  # fmt: skip
     a_slug = tenant_a.organization.slug
     markers = markers_of(tenant_a, values)
     checked = 0
