@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db.models import Count, Max, Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from campaigns.selectors import organization_today
 from contracts.models import (
     LIVE_STATES,
     Contract,
@@ -296,8 +297,9 @@ def usage_rights_ending(
     today: date | None = None,
 ) -> QuerySet[Contract]:
     """Signed contracts whose usage rights end within `within_days` (default
-    CONTRACTS_USAGE_WARNING_DAYS) or ended in the last week, soonest first."""
-    today = today or timezone.localdate()
+    CONTRACTS_USAGE_WARNING_DAYS) or ended in the last week, soonest first. Days are the
+    organization's (its timezone), as every report's are."""
+    today = today or organization_today(organization)
     days = settings.CONTRACTS_USAGE_WARNING_DAYS if within_days is None else within_days
     queryset = contract_queryset(organization=organization).filter(
         state=ContractState.COMPLETED,
@@ -350,7 +352,7 @@ def exclusivity_conflicts(
     offer form, adding creators and the offer API show; the htmx fragment
     `contracts_exclusivity_check`; and GET /api/v1/o/<org>/contracts/exclusivity-conflicts/."""
     wanted = set(normalize_categories(categories or ()))
-    start = start or timezone.localdate()
+    start = start or organization_today(organization)
     end = end or start
     queryset = (
         contract_queryset(organization=organization)

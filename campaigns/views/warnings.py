@@ -14,12 +14,19 @@ from campaigns.views.campaigns import CampaignMixin, get_or_404
 DUE_DATE = re.compile(r"offer-deliverables-\d+-due_date")
 
 
+def _date(value: str):
+    try:
+        return parse_date(value)
+    except ValueError:  # well formed but not a day ("2026-13-45")
+        return None
+
+
 def form_warnings(organization, collaboration, params) -> list[warnings.CreatorWarning]:
     """Warnings for the offer form's current input (not yet validated: a warning only
     reads the categories, the exclusivity days and the due dates that parse)."""
-    categories = [c for c in params.get("offer-exclusivity_categories", "").split(",")]
+    categories = params.get("offer-exclusivity_categories", "").split(",")
     days = params.get("offer-exclusivity_days", "")
-    due = [parse_date(v) for k, v in params.items() if DUE_DATE.fullmatch(k) and v]
+    due = [_date(v) for k, v in params.items() if DUE_DATE.fullmatch(k) and v]
     return warnings.creator_warnings(
         warnings.warning_query(
             organization=organization,

@@ -94,7 +94,7 @@ def test_the_fragment_follows_the_typed_categories(tenant_a, exclusive):
     assert miss.status_code == 200 and "data-creator-warnings" not in miss.content.decode()
     # Typed junk is not an error: no warning, no 500.
     junk = client.get(
-        url, {"offer-exclusivity_days": "9" * 40, "offer-deliverables-0-due_date": "x"}
+        url, {"offer-exclusivity_days": "9" * 40, "offer-deliverables-0-due_date": "2031-13-45"}
     )
     assert junk.status_code == 200
 
