@@ -3,7 +3,7 @@
 from django.urls import path
 
 from campaigns.views import campaigns as views
-from campaigns.views import collaboration, content, outreach, payments, shipping
+from campaigns.views import collaboration, content, outreach, payments, shipping, warnings
 
 urlpatterns = [
     path("", views.CampaignIndexView.as_view(), name="campaigns_index"),
@@ -34,6 +34,8 @@ urlpatterns = [
     # Offers, portal link and account link, on the collaboration page.
     path("<int:campaign_id>/collaborations/<int:collaboration_id>/offers/",
          collaboration.OfferProposeView.as_view(), name="offer_propose"),
+    path("<int:campaign_id>/collaborations/<int:collaboration_id>/offer-warnings/",
+         warnings.OfferWarningsView.as_view(), name="offer_warnings"),
     path("<int:campaign_id>/collaborations/<int:collaboration_id>/offers/<int:offer_id>/accept/",
          collaboration.OfferAcceptView.as_view(), name="offer_accept"),
     path("<int:campaign_id>/collaborations/<int:collaboration_id>/offers/<int:offer_id>/decline/",

@@ -75,6 +75,7 @@ class SignatureInline(ReadOnlyAdminMixin, admin.TabularInline):
     extra = 0
     fields = [
         "party",
+        "signer_kind",
         "typed_name",
         "email",
         "role",
@@ -161,6 +162,7 @@ class SignatureAdmin(ReadOnlyAdminMixin, TenantAdmin):
     list_display = [
         "typed_name",
         "party",
+        "signer_kind",
         "email",
         "signed_at",
         "ip_address",

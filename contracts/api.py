@@ -25,6 +25,7 @@ from contracts.models import (
     ContractTemplate,
     ContractTemplateVersion,
     Party,
+    SignerKind,
     SigningOrder,
 )
 from contracts.terms import ContractTerms
@@ -57,7 +58,9 @@ class ContractPartiesSerializer(serializers.Serializer):
     )
     brand_signer_title = serializers.CharField(max_length=120, required=False, allow_blank=True)
     creator_name = serializers.CharField(max_length=200)
-    creator_email = serializers.EmailField(help_text="The signing link is emailed here")
+    creator_email = serializers.EmailField(
+        help_text="The signing request (a link to the contract in their portal) is emailed here"
+    )
 
 
 class ContractDeliverableSerializer(serializers.Serializer):
@@ -243,6 +246,11 @@ class ContractTemplateApi(
 
 class ContractSignatureSerializer(serializers.Serializer):
     typed_name = serializers.CharField()
+    signer_kind = serializers.ChoiceField(
+        choices=SignerKind.choices,
+        help_text="Who signed: a member, or the creator (in the portal, or by an older "
+        "signing link)",
+    )
     signed_at = serializers.DateTimeField()
     ip_address = serializers.CharField(allow_null=True)
     user_agent = serializers.CharField()
@@ -267,6 +275,7 @@ class ContractSignerSerializer(serializers.Serializer):
             return None
         return {
             "typed_name": s.typed_name,
+            "signer_kind": s.signer_kind,
             "signed_at": s.signed_at,
             "ip_address": s.ip_address,
             "user_agent": s.user_agent,

@@ -93,7 +93,8 @@ class TermsForm(forms.Form):
     brand_signer_title = forms.CharField(max_length=120, required=False, label="Their title")
     creator_name = forms.CharField(max_length=200, label="Creator's legal name")
     creator_email = forms.EmailField(
-        label="Creator's email", help_text="The signing link is sent here."
+        label="Creator's email",
+        help_text="The signing request (a link to the contract in their portal) is sent here.",
     )
     campaign_name = forms.CharField(max_length=200)
     start_date = forms.DateField(widget=DATE)

@@ -18,7 +18,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
-from campaigns.models import Collaboration
+from campaigns.models import Collaboration, PortalToken
 from kolhub.models import CURRENCIES, Organization, TenantModel
 
 
@@ -300,6 +300,7 @@ class Signer(TenantModel):
 class SignerKind(models.TextChoices):
     MEMBER = "member", "Organization member"
     CREATOR = "creator", "Creator (signing link)"
+    PORTAL = "portal", "Creator (portal)"
 
 
 class Signature(TenantModel):
@@ -330,6 +331,11 @@ class Signature(TenantModel):
     disclosure_sha256 = models.CharField(max_length=64)
     intent_text = models.TextField()
     drawn_png = models.BinaryField(null=True, blank=True, editable=False)
+    # A creator who signed in the portal: the invite link they came in with (an account
+    # that claimed the creator is in `user` instead). Evidence of who they were to us.
+    portal_token = models.ForeignKey(
+        PortalToken, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     voided_at = models.DateTimeField(null=True, blank=True)
     void_reason = models.CharField(max_length=200, blank=True)
 

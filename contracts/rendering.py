@@ -73,22 +73,33 @@ _shared: dict = {}
 
 
 def _weasyprint_tools():
-    """One URL fetcher (data: URLs only) and one font configuration per process: building
-    the font configuration is the first thing every render would otherwise repeat."""
+    """One URL fetcher (data: URLs only), one font configuration and one parsed
+    stylesheet per process: building the font configuration and parsing the stylesheet
+    are what every render would otherwise repeat, whatever the contract."""
     if not _shared:
+        from weasyprint import CSS
         from weasyprint.text.fonts import FontConfiguration
         from weasyprint.urls import URLFetcher
 
-        _shared["fetcher"] = URLFetcher(allowed_protocols={"data"}, timeout=1)
-        _shared["fonts"] = FontConfiguration()
-    return _shared["fetcher"], _shared["fonts"]
+        fetcher = URLFetcher(allowed_protocols={"data"}, timeout=1)
+        fonts = FontConfiguration()
+        # Passed as a user stylesheet: it beats the user-agent one exactly as the page's
+        # own <style> did (no presentational hints, and the sanitized contract text has
+        # no <style> of its own for the origins to disagree about).
+        sheet = CSS(
+            string=render_to_string("contracts/pdf/contract.css"),
+            font_config=fonts,
+            url_fetcher=fetcher,
+        )
+        _shared.update(fetcher=fetcher, fonts=fonts, sheet=sheet)
+    return _shared["fetcher"], _shared["fonts"], _shared["sheet"]
 
 
 def pdf_render(pages: PdfPages) -> bytes:
     """The unsealed PDF."""
     from weasyprint import HTML
 
-    fetcher, fonts = _weasyprint_tools()
+    fetcher, fonts, sheet = _weasyprint_tools()
     return HTML(string=pdf_html(pages), base_url=None, url_fetcher=fetcher).write_pdf(
-        font_config=fonts
+        stylesheets=[sheet], font_config=fonts
     )

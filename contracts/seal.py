@@ -263,8 +263,37 @@ def seal_pdf(pdf: bytes, *, reason: str, location: str = "") -> bytes:
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
     output = io.BytesIO()
     pdf_signer = signers.PdfSigner(meta, signer=key.signer, timestamper=timestamper)
-    _sync(pdf_signer.sign_pdf, writer, output=output)
+    # Without a timestamp the signature's size depends on the key alone: reserve what
+    # pyHanko's own estimate gives (a whole dummy signature, ~40 % of sealing) once per
+    # key. A timestamp token varies in size: pyHanko estimates it per call.
+    reserved = None if timestamper is not None else _bytes_reserved(key)
+    _sync(pdf_signer.sign_pdf, writer, output=output, bytes_reserved=reserved)
     return output.getvalue()
+
+
+_reserved: dict[str, int] = {}
+
+
+def _bytes_reserved(key: SealKey) -> int:
+    """What PdfSigningSession.estimate_signature_container_size returns for this key,
+    without a timestamper or revocation info (the same dummy signature, the same
+    margin), computed once per key."""
+    if key.fingerprint not in _reserved:
+        from pyhanko.sign.signers.pdf_cms import PdfCMSSignedAttributes
+
+        cms = _sync(
+            asyncio.run,
+            key.signer.async_sign(
+                hashes.Hash(hashes.SHA256()).finalize(),
+                "sha256",
+                use_pades=True,
+                dry_run=True,
+                signed_attr_settings=PdfCMSSignedAttributes(signing_time=dt.datetime.now(dt.UTC)),
+            ),
+        )
+        size = len(cms.dump()) * 2  # embedded as a hexadecimal string
+        _reserved[key.fingerprint] = size + 2 * (size // 4)
+    return _reserved[key.fingerprint]
 
 
 # --- checking ---------------------------------------------------------------------------

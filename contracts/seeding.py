@@ -1,6 +1,6 @@
 """Demo data: contracts in every state for the demo campaign's collaborations, made
 through contracts.services (sent, signed by the brand owner and by the creator through a
-signing link, revised, voided) so their audit trails read like real ones, and sealed PDFs
+portal, revised, voided) so their audit trails read like real ones, and sealed PDFs
 for the completed ones, so a new user can download one and check it at /verify/.
 
 Runs once per brand: an organization that has any contract is left alone."""
@@ -99,13 +99,8 @@ def _brand(owner) -> Actor:
     )
 
 
-def _creator(contract: Contract) -> Actor:
-    signer = contract.signers.get(party="creator")
-    return Actor(
-        label=f"{signer.name} <{signer.email}> (signing link)",
-        ip_address="198.51.100.23",
-        user_agent=PHONE,
-    )
+def _creator(portal: services.PortalSigner) -> Actor:
+    return Actor(label=portal.label, ip_address="198.51.100.23", user_agent=PHONE)
 
 
 def _sign(organization: Organization, contract: Contract, party: str, owner) -> None:
@@ -122,7 +117,12 @@ def _sign(organization: Organization, contract: Contract, party: str, owner) -> 
             user=owner,
         )
     else:
-        token = services.signer_link_issue(organization=organization, signer=signer)
+        # The creator signs in the portal, through a portal link of their own.
+        creator = contract.collaboration.creator
+        token, _raw = campaign_services.portal_token_issue(
+            organization=organization, creator=creator, issued_by=None
+        )
+        portal = services.PortalSigner(creator=creator, token=token)
         services.contract_sign(
             organization=organization,
             contract=contract,
@@ -130,8 +130,8 @@ def _sign(organization: Organization, contract: Contract, party: str, owner) -> 
             typed_name=signer.name,
             consent=True,
             document_sha256=contract.document_sha256,
-            actor=_creator(contract),
-            token=token,
+            actor=_creator(portal),
+            portal=portal,
         )
     contract.refresh_from_db()
 

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db.models import Count, Max, Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from campaigns.selectors import organization_today
 from contracts.models import (
     LIVE_STATES,
     Contract,
@@ -21,6 +22,7 @@ from contracts.models import (
     ContractTemplate,
     ContractTemplateVersion,
     IssuedDocument,
+    Party,
     Signature,
     Signer,
 )
@@ -295,8 +297,9 @@ def usage_rights_ending(
     today: date | None = None,
 ) -> QuerySet[Contract]:
     """Signed contracts whose usage rights end within `within_days` (default
-    CONTRACTS_USAGE_WARNING_DAYS) or ended in the last week, soonest first."""
-    today = today or timezone.localdate()
+    CONTRACTS_USAGE_WARNING_DAYS) or ended in the last week, soonest first. Days are the
+    organization's (its timezone), as every report's are."""
+    today = today or organization_today(organization)
     days = settings.CONTRACTS_USAGE_WARNING_DAYS if within_days is None else within_days
     queryset = contract_queryset(organization=organization).filter(
         state=ContractState.COMPLETED,
@@ -335,6 +338,8 @@ def exclusivity_conflicts(
     start: date | None = None,
     end: date | None = None,
     exclude_collaboration_id: int | None = None,
+    creator_ids=None,
+    exclude_campaign_id: int | None = None,
 ) -> list[ExclusivityConflict]:
     """Contracts that keep `creator` exclusive for any of `categories` during [start,
     end] (default: today). Signed contracts and those out for signature count; a draft
@@ -342,11 +347,12 @@ def exclusivity_conflicts(
     exclusivity in force (the organization's list of active exclusive windows).
 
     Campaigns cannot import contracts (DESIGN.md: imports point one way), so this is
-    offered three ways: this function, for a later app (the portal, or contracts' own
-    views); the htmx fragment `contracts_exclusivity_check` that an offer form in
-    campaigns loads by URL name; and GET /api/v1/o/<org>/contracts/exclusivity-conflicts/."""
+    offered four ways: this function, for a later app (the portal, or contracts' own
+    views); the provider contracts.warnings registers into campaigns.warnings, which the
+    offer form, adding creators and the offer API show; the htmx fragment
+    `contracts_exclusivity_check`; and GET /api/v1/o/<org>/contracts/exclusivity-conflicts/."""
     wanted = set(normalize_categories(categories or ()))
-    start = start or timezone.localdate()
+    start = start or organization_today(organization)
     end = end or start
     queryset = (
         contract_queryset(organization=organization)
@@ -361,8 +367,13 @@ def exclusivity_conflicts(
         queryset = queryset.filter(collaboration__creator_id=getattr(creator, "pk", creator))
     if wanted:
         queryset = queryset.filter(exclusivity_categories__overlap=sorted(wanted))
+    if creator_ids is not None:
+        queryset = queryset.filter(collaboration__creator_id__in=list(creator_ids))
     if exclude_collaboration_id:
         queryset = queryset.exclude(collaboration_id=exclude_collaboration_id)
+    if exclude_campaign_id:
+        # The campaign asked about is not "another campaign" of its own contracts.
+        queryset = queryset.exclude(collaboration__campaign_id=exclude_campaign_id)
     return [
         ExclusivityConflict(
             contract=c,
@@ -425,6 +436,72 @@ def collaborations_ready(*, organization: Organization) -> QuerySet:
         .select_related("campaign", "creator")
         .order_by("-stage_changed_at", "-id")
     )
+
+
+# --- the creator portal -------------------------------------------------------------------
+
+
+def portal_contract_queryset(*, organization: Organization, creator) -> QuerySet[Contract]:
+    """The creator's contracts as the portal shows them: every version that was sent to
+    them (a draft is the brand's working copy, not theirs to see yet)."""
+    return (
+        contract_queryset(organization=organization)
+        .filter(collaboration__creator_id=getattr(creator, "pk", creator))
+        .exclude(state=ContractState.DRAFT)
+    )
+
+
+def portal_contract_list(
+    *, organization: Organization, creator, collaboration_id: int
+) -> list[Contract]:
+    """One collaboration's contracts for the portal, newest version first, each with
+    `signing` (contract_signing_status rows)."""
+    contracts = list(
+        portal_contract_queryset(organization=organization, creator=creator)
+        .filter(collaboration_id=collaboration_id)
+        .order_by("-version")
+    )
+    for contract in contracts:
+        contract.signing = contract_signing_status(organization=organization, contract=contract)
+    return contracts
+
+
+def portal_contract_get(*, organization: Organization, creator, contract_id: int) -> Contract:
+    """One of the creator's contracts; another creator's, a draft, or one of another
+    organization does not exist (Contract.DoesNotExist)."""
+    return portal_contract_queryset(organization=organization, creator=creator).get(pk=contract_id)
+
+
+def portal_contracts_to_sign(*, organization: Organization, creator) -> dict[int, Contract]:
+    """{collaboration id: contract} for the contracts waiting for the creator's
+    signature now (out for signature, and everyone before them in the order has
+    signed). Two queries, whatever the number of collaborations."""
+    contracts = (
+        portal_contract_queryset(organization=organization, creator=creator)
+        .filter(state__in=[ContractState.SENT, ContractState.PARTIALLY_SIGNED])
+        .prefetch_related(
+            Prefetch(
+                "signers",
+                queryset=Signer.objects.for_org(organization)
+                .order_by("position")
+                .prefetch_related(
+                    Prefetch(
+                        "signatures",
+                        queryset=Signature.objects.for_org(organization).filter(
+                            voided_at__isnull=True
+                        ),
+                        to_attr="live_signatures",
+                    )
+                ),
+            )
+        )
+    )
+    waiting = {}
+    for contract in contracts:
+        unsigned = [s for s in contract.signers.all() if not s.live_signatures]
+        if unsigned and unsigned[0].party == Party.CREATOR:
+            waiting[contract.collaboration_id] = contract
+    return waiting
 
 
 # --- the public register ------------------------------------------------------------------

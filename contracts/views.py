@@ -16,6 +16,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from campaigns.models import Campaign, Collaboration
+from campaigns.selectors import organization_today
 from contracts import selectors, services
 from contracts.disclosure import CONSENT_LABEL, DISCLOSURE_PARAGRAPHS, DISCLOSURE_TITLE
 from contracts.forms import (
@@ -99,7 +100,7 @@ class ContractIndexView(OrganizationMixin, TemplateView):
             contracts=selectors.contract_list(organization=org, state=state, q=q)[:200],
             state=state,
             q=q,
-            today=timezone.localdate(),
+            today=organization_today(org),
             state_rows=[(v, label, counts.get(v, 0)) for v, label in ContractState.choices],
             ready=selectors.collaborations_ready(organization=org)[:50],
             usage_ending=selectors.usage_rights_ending(organization=org),
@@ -698,6 +699,7 @@ class DashboardPanelView(OrganizationMixin, TemplateView):
             signed=counts.get(ContractState.COMPLETED, 0),
             usage_ending=selectors.usage_rights_ending(organization=org)[:10],
             warning_days=settings.CONTRACTS_USAGE_WARNING_DAYS,
+            today=organization_today(org),
         )
         return context
 
@@ -719,6 +721,7 @@ class CampaignPanelView(OrganizationMixin, TemplateView):
             contracts=selectors.contract_list(organization=org, campaign_id=campaign.pk),
             usage_ending=selectors.usage_rights_ending(organization=org, campaign_id=campaign.pk),
             warning_days=settings.CONTRACTS_USAGE_WARNING_DAYS,
+            today=organization_today(org),
         )
         return context
 

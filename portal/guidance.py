@@ -37,7 +37,12 @@ class NextAction:
 
 
 def next_action(collaboration: Collaboration, brand: str) -> NextAction:
-    """From portal_collaboration_queryset's rows (with `open_offers`)."""
+    """From portal_collaboration_queryset's rows (with `open_offers`, and
+    `contract_to_sign` set by portal.views.contracts.mark_contracts_to_sign)."""
+    contract = getattr(collaboration, "contract_to_sign", None)
+    if contract is not None:
+        return NextAction(f"Sign the contract: {brand} is waiting for your signature on "
+                          f"version {contract.version}.", True)  # fmt: skip
     offers = getattr(collaboration, "open_offers", None) or []
     if offers:
         offer = offers[0]

@@ -5,7 +5,7 @@ account's collaborations across brands."""
 
 from django.urls import include, path
 
-from portal.views import collaboration, content, home, messages, shipping
+from portal.views import collaboration, content, contracts, home, messages, shipping
 
 
 def pages(mode: str) -> list:
@@ -38,6 +38,12 @@ def pages(mode: str) -> list:
              content.SubmissionFileView.as_view(), name=f"{name}submission_file"),
         path("c/<int:collaboration_id>/live-posts/<int:live_post_id>/screenshot/",
              content.LivePostScreenshotView.as_view(), name=f"{name}live_post_screenshot"),
+        path("contracts/<int:contract_id>/", contracts.ContractView.as_view(),
+             name=f"{name}contract"),
+        path("contracts/<int:contract_id>/pdf/", contracts.ContractPdfView.as_view(),
+             name=f"{name}contract_pdf"),
+        path("contracts/<int:contract_id>/pdf/status/", contracts.ContractPdfStatusView.as_view(),
+             name=f"{name}contract_pdf_status"),
     ]  # fmt: skip
 
 

@@ -12,7 +12,8 @@ from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from campaigns import pipeline, selectors, services
+from campaigns import pipeline, selectors, services, warnings
+from campaigns.api.warnings import CreatorWarningSerializer
 from campaigns.filters import CollaborationFilterSet
 from campaigns.models import (
     BudgetCategory,
@@ -220,6 +221,11 @@ class AddResultSerializer(serializers.Serializer):
     skipped = serializers.IntegerField(help_text="Already in the campaign")
     do_not_contact = serializers.IntegerField(help_text="Marked do-not-contact: not added")
     not_found = serializers.IntegerField(help_text="Not creators of this organization")
+    warnings = CreatorWarningSerializer(
+        many=True, read_only=True, default=list,
+        help_text="About the creators asked for (e.g. an exclusivity conflict in the "
+        "campaign's categories under another contract); they are added anyway",
+    )  # fmt: skip
 
 
 class CampaignFilterSet(django_filters.FilterSet):
@@ -305,11 +311,16 @@ class CampaignApi(
         body = AddCreatorsSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         user, _label = request_actor(request)
+        campaign = self.get_object()
         result = services.collaborations_add(
-            organization=self.organization, campaign=self.get_object(),
+            organization=self.organization, campaign=campaign,
             creator_ids=body.validated_data["creator_ids"], added_by=user,
         )  # fmt: skip
-        return Response(AddResultSerializer(result).data)
+        found = warnings.creator_warnings(warnings.warning_query(
+            organization=self.organization, campaign=campaign,
+            creator_ids=body.validated_data["creator_ids"],
+        ))  # fmt: skip
+        return Response(AddResultSerializer({**vars(result), "warnings": found}).data)
 
 
 class CollaborationApi(

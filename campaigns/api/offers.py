@@ -11,8 +11,9 @@ from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from campaigns import selectors, services
+from campaigns import selectors, services, warnings
 from campaigns.api.campaigns import request_actor
+from campaigns.api.warnings import CreatorWarningSerializer
 from campaigns.models import (
     Collaboration,
     Offer,
@@ -23,6 +24,7 @@ from campaigns.models import (
     PaymentTrigger,
     Side,
 )
+from campaigns.terms import terms_of
 from creators.models import Deliverable, Platform
 from kolhub.api.base import OrganizationViewSet
 from kolhub.models import CURRENCIES
@@ -81,6 +83,18 @@ class OfferSerializer(serializers.ModelSerializer):
             "usage_channels", "paid_amplification", "exclusivity_categories",
             "exclusivity_days", "installments", "note",
         ]  # fmt: skip
+        read_only_fields = fields
+
+
+class OfferDetailSerializer(OfferSerializer):
+    warnings = CreatorWarningSerializer(
+        many=True, read_only=True,
+        help_text="About offering this creator this campaign (e.g. an exclusivity conflict "
+        "under another contract); a warning, not a block",
+    )  # fmt: skip
+
+    class Meta(OfferSerializer.Meta):
+        fields = [*OfferSerializer.Meta.fields, "warnings"]
         read_only_fields = fields
 
 
@@ -182,9 +196,17 @@ class OfferApi(mixins.ListModelMixin, mixins.RetrieveModelMixin, OrganizationVie
 
     def _show(self, offer: Offer, code: int = status.HTTP_200_OK) -> Response:
         fresh = self.get_org_queryset(self.organization).get(pk=offer.pk)
-        return Response(OfferSerializer(fresh).data, status=code)
+        fresh.warnings = warnings.offer_warnings(
+            organization=self.organization, campaign=fresh.collaboration.campaign,
+            creator_id=fresh.collaboration.creator_id, terms=terms_of(fresh),
+        )  # fmt: skip
+        return Response(OfferDetailSerializer(fresh).data, status=code)
 
-    @extend_schema(request=OfferProposeSerializer, responses={201: OfferSerializer})
+    @extend_schema(responses=OfferDetailSerializer)
+    def retrieve(self, request, *args, **kwargs):
+        return self._show(self.get_object())
+
+    @extend_schema(request=OfferProposeSerializer, responses={201: OfferDetailSerializer})
     def create(self, request, *args, **kwargs):
         body = OfferProposeSerializer(data=request.data)
         body.is_valid(raise_exception=True)
@@ -197,7 +219,7 @@ class OfferApi(mixins.ListModelMixin, mixins.RetrieveModelMixin, OrganizationVie
         )  # fmt: skip
         return self._show(offer, status.HTTP_201_CREATED)
 
-    @extend_schema(request=OfferTermsSerializer, responses={201: OfferSerializer})
+    @extend_schema(request=OfferTermsSerializer, responses={201: OfferDetailSerializer})
     @action(detail=True, methods=["post"])
     def counter(self, request, *args, **kwargs):
         """Answer the creator's open version with the brand's terms (a new version)."""

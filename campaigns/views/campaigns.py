@@ -14,7 +14,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
 from django.views.generic import TemplateView
 
-from campaigns import pipeline, selectors, services
+from campaigns import pipeline, selectors, services, warnings
 from campaigns.forms.campaigns import (
     AddCreatorsForm,
     BudgetForm,
@@ -403,6 +403,12 @@ class AddCreatorsView(OrganizationMixin, View):
             messages.error(request, " ".join(error.messages))
             return HttpResponseRedirect(back_to(request, fallback))
         messages.success(request, f"{campaign.name}: {result.summary()}")
+        # A warning, not a block: the creators are added either way.
+        for warning in warnings.creator_warnings(warnings.warning_query(
+            organization=self.organization, campaign=campaign,
+            creator_ids=form.cleaned_data["creator_ids"],
+        )):  # fmt: skip
+            messages.warning(request, f"{warning.title}: {warning.message}")
         if request.POST.get("go"):
             return redirect("campaign_board", org_slug, campaign.pk)
         return HttpResponseRedirect(back_to(request, fallback))

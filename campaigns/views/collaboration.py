@@ -11,7 +11,7 @@ from django.http import Http404, HttpResponseRedirect
 from django.urls import reverse
 from django.views.generic import TemplateView
 
-from campaigns import pipeline, selectors, services
+from campaigns import pipeline, selectors, services, warnings
 from campaigns.forms.offers import DeclineForm, OfferForms
 from campaigns.models import Collaboration, Offer, Side
 from campaigns.services.offers import PROPOSABLE
@@ -86,6 +86,12 @@ class CollaborationDetailView(CampaignMixin, TemplateView):
                                                       creator=collaboration.creator),
             portal_claim=selectors.portal_claim_get(organization=org,
                                                     creator=collaboration.creator),
+            offer_warnings=warnings.offer_warnings(
+                organization=org, campaign=collaboration.campaign,
+                creator_id=collaboration.creator_id, terms=on_table.terms if on_table else None,
+            ),
+            offer_warnings_url=reverse("offer_warnings", args=[
+                org.slug, collaboration.campaign_id, collaboration.pk]),
         )  # fmt: skip
         # Deliverables, drafts in review and live posts (campaigns.views.content).
         context.update(content_context(org, collaboration))
@@ -118,6 +124,11 @@ class OfferProposeView(CollaborationDetailView):
             else:
                 messages.success(request, f"Offer v{offer.version} sent to "
                                           f"{collaboration.creator.name}.")  # fmt: skip
+                for warning in warnings.offer_warnings(
+                    organization=self.organization, campaign=collaboration.campaign,
+                    creator_id=collaboration.creator_id, terms=offer,
+                ):  # fmt: skip
+                    messages.warning(request, f"{warning.title}: {warning.message}")
                 return HttpResponseRedirect(collaboration_url(org_slug, collaboration, "offer"))
         context = self.get_context_data(offer_forms=forms, **self.kwargs)
         context["offer_form_open"] = True

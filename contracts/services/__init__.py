@@ -21,6 +21,7 @@ from contracts.services.documents import (
     pdf_storage_name,
 )
 from contracts.services.signing import (
+    PortalSigner,
     contract_email_send,
     contract_sign,
     signer_intent,
@@ -37,6 +38,7 @@ from contracts.services.templates import (
 __all__ = [
     "BRAND_SIGNER_ROLE",
     "Actor",
+    "PortalSigner",
     "brand_signer_member",
     "contract_create",
     "contract_email_send",

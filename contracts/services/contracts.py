@@ -15,6 +15,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from campaigns import pipeline
+from campaigns import services as campaign_services
 from campaigns.models import Collaboration
 from campaigns.pipeline import Stage
 from contracts.models import (
@@ -375,15 +376,19 @@ def _next_signer(organization: Organization, contract: Contract) -> Signer | Non
 
 
 def turn_notify(*, organization: Organization, contract: Contract, signer: Signer) -> None:
-    """Email `signer` that it is their turn (on commit). A creator gets a fresh signing
-    link: its raw token exists only in this call and in the email."""
+    """Email `signer` that it is their turn (on commit). The creator signs in the portal:
+    their email carries a fresh portal link (campaigns' invite-link token, bound to this
+    creator of this organization) to the contract's portal page; its raw token exists
+    only in this call and in the email."""
     from contracts.tasks import send_contract_email_task
 
     token = ""
     if signer.party == Party.CREATOR:
-        token, digest = token_new()
-        signer.token_hash = digest
-        signer.token_expires_at = timezone.now() + timedelta(days=settings.CONTRACTS_SIGN_LINK_DAYS)
+        _portal_token, token = campaign_services.portal_token_issue(
+            organization=organization, creator=contract.collaboration.creator, issued_by=None
+        )
+        # A /sign/<token>/ link issued earlier stops working: one way to sign at a time.
+        signer.token_hash, signer.token_expires_at = "", None
     signer.notified_at = timezone.now()
     signer.save(update_fields=["token_hash", "token_expires_at", "notified_at", "updated_at"])
     send_contract_email_task.delay_on_commit(organization.pk, signer.pk, "turn", token)
@@ -393,8 +398,8 @@ def turn_notify(*, organization: Organization, contract: Contract, signer: Signe
 def signer_link_resend(
     *, organization: Organization, contract: Contract, signer: Signer, actor: Actor = SYSTEM
 ) -> Signer:
-    """Email the signer whose turn it is again (a creator gets a new link; the old one
-    stops working)."""
+    """Email the signer whose turn it is again (a creator gets a new portal link; a
+    /sign/ link issued earlier stops working)."""
     locked = _locked(organization, contract)
     same_org(organization, signer)
     if signer.contract_id != locked.pk:

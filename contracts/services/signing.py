@@ -14,6 +14,7 @@ import base64
 import binascii
 import hmac
 import io
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -24,6 +25,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from campaigns import services as campaign_services
+from campaigns.models import PortalToken
 from campaigns.pipeline import Stage
 from contracts.disclosure import DISCLOSURE_SHA256, intent_text
 from contracts.models import (
@@ -38,9 +40,29 @@ from contracts.models import (
 )
 from contracts.services.common import Actor, event_add, same_org, token_hash
 from contracts.services.contracts import BRAND_SIGNER_ROLE, pdf_queue, turn_notify
+from creators.models import Creator
 from kolhub.models import Membership, Organization, Role
+from kolhub.selectors import hash_token
 
 MAX_DRAWN_BYTES = 300 * 1024
+
+
+@dataclass(frozen=True)
+class PortalSigner:
+    """The creator as the portal knows them (portal.access.PortalGrant): the creator, and
+    the invite link they came in with or the account that claimed them. Recorded on the
+    signature as the signer's identity."""
+
+    creator: Creator
+    token: PortalToken | None = None
+    user: object | None = None
+
+    @property
+    def label(self) -> str:
+        how = f"portal account {self.user.email}" if self.user is not None else "portal link"
+        return f"{self.creator.name} ({how})"
+
+
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
 
@@ -62,6 +84,19 @@ def token_matches(signer: Signer, token: str) -> bool:
     if signer.token_expires_at is None or signer.token_expires_at <= timezone.now():
         return False
     return hmac.compare_digest(signer.token_hash, token_hash(token))
+
+
+def portal_token_live(organization: Organization, contract: Contract, raw: str) -> bool:
+    """Whether `raw` is a live portal link of the contract's creator (the one the turn
+    email is about to carry)."""
+    if not raw:
+        return False
+    found = (
+        PortalToken.objects.for_org(organization)
+        .filter(token_hash=hash_token(raw), creator_id=contract.collaboration.creator_id)
+        .first()
+    )
+    return found is not None and found.state_at(timezone.now()) == "active"
 
 
 def drawn_signature_png(data_url: str) -> bytes | None:
@@ -121,11 +156,15 @@ def contract_sign(
     drawn_signature: str = "",
     user=None,
     token: str = "",
+    portal: PortalSigner | None = None,
 ) -> Signature:
-    """Sign `contract` as `signer`: the brand signer passes `user` (the logged-in member),
-    the creator passes `token` (their link). Returns the signature; a second submission
-    of the same signature returns the first one unchanged."""
+    """Sign `contract` as `signer`: the brand signer passes `user` (the logged-in member);
+    the creator passes `portal` (the portal's creator: how creators sign) or `token` (a
+    /sign/<token>/ link issued earlier). Returns the signature; a second submission of
+    the same signature returns the first one unchanged."""
     same_org(organization, contract, signer)
+    if portal is not None:
+        same_org(organization, portal.creator)
     locked = (
         Contract.objects.for_org(organization)
         .select_for_update(of=("self",))
@@ -135,7 +174,7 @@ def contract_sign(
     signer = Signer.objects.for_org(organization).select_related("user").get(pk=signer.pk)
     if signer.contract_id != locked.pk:
         raise PermissionDenied("You are not a signer of this contract.")
-    _check_authority(organization, signer, user=user, token=token)
+    _check_authority(organization, locked, signer, user=user, token=token, portal=portal)
 
     existing = (
         Signature.objects.for_org(organization)
@@ -200,11 +239,18 @@ def contract_sign(
         contract=locked,
         signer=signer,
         party=signer.party,
-        signer_kind=SignerKind.MEMBER if signer.party == Party.BRAND else SignerKind.CREATOR,
+        signer_kind=(
+            SignerKind.MEMBER
+            if signer.party == Party.BRAND
+            else SignerKind.PORTAL
+            if portal is not None
+            else SignerKind.CREATOR
+        ),
         typed_name=typed_name,
         email=signer.email,
         role=membership_role,
-        user=signer.user if signer.party == Party.BRAND else None,
+        user=signer.user if signer.party == Party.BRAND else (portal.user if portal else None),
+        portal_token=portal.token if portal is not None else None,
         ip_address=actor.ip_address or None,
         user_agent=(actor.user_agent or "")[:500],
         signed_at=now,
@@ -264,11 +310,28 @@ def contract_sign(
     return signature
 
 
-def _check_authority(organization: Organization, signer: Signer, *, user, token: str) -> None:
+def _check_authority(
+    organization: Organization,
+    contract: Contract,
+    signer: Signer,
+    *,
+    user,
+    token: str,
+    portal: PortalSigner | None,
+) -> None:
     if signer.party == Party.BRAND:
         if user is None or signer.user_id != getattr(user, "pk", None):
             raise PermissionDenied(f"Only {signer.name} can sign for the brand.")
         _brand_role(organization, signer)
+    elif portal is not None:
+        # The portal has already resolved its link or account to one creator of this
+        # organization; that creator is who signs, and only for their own collaboration.
+        if portal.creator.pk != contract.collaboration.creator_id:
+            raise PermissionDenied("You are not a signer of this contract.")
+        if portal.token is not None:
+            same_org(organization, portal.token)
+            if portal.token.creator_id != portal.creator.pk:
+                raise PermissionDenied("This portal link belongs to someone else.")
     elif not token_matches(signer, token):
         raise PermissionDenied("This signing link is no longer valid.")
 
@@ -314,18 +377,30 @@ def contract_email_send(
             args=[organization.slug, contract.pk],
         )
     elif kind == "turn":
-        if not token_matches(signer, token):
-            return False  # a newer link replaced this one
-        url = reverse("contract_sign_link", args=[token])
-    # The creator's completion email has no link: the raw token is not kept anywhere, and
-    # the PDF is attached; the link they signed with still opens it.
+        if token_matches(signer, token):
+            # A /sign/<token>/ link (issued before creators signed in the portal).
+            url = reverse("contract_sign_link", args=[token])
+        elif portal_token_live(organization, contract, token):
+            # By URL name: contracts never imports the portal.
+            url = reverse(
+                "portal_token_contract", kwargs={"token": token, "contract_id": contract.pk}
+            )
+        else:
+            return False  # the link was revoked or has expired meanwhile
+    # The creator's completion email has no link: raw tokens are not kept anywhere, and
+    # the PDF is attached; the portal link they signed with still opens it.
     context = {
         "organization": organization,
         "contract": contract,
         "signer": signer,
         "url": settings.SITE_URL.rstrip("/") + url if url else "",
         "kind": kind,
-        "link_days": settings.CONTRACTS_SIGN_LINK_DAYS,
+        "portal": signer.party == Party.CREATOR and "/p/" in url,
+        "link_days": (
+            settings.PORTAL_TOKEN_LIFETIME_DAYS
+            if "/p/" in url
+            else settings.CONTRACTS_SIGN_LINK_DAYS
+        ),
     }
     subject = (
         f"Please sign: {contract.title} ({organization.name})"

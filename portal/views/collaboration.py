@@ -16,6 +16,7 @@ from portal.access import PortalMixin
 from portal.guidance import next_action
 from portal.views.common import ACTOR, portal_collaboration, portal_offer
 from portal.views.content import portal_content_context
+from portal.views.contracts import collaboration_contracts, mark_contracts_to_sign
 
 
 class CollaborationView(PortalMixin, TemplateView):
@@ -41,6 +42,7 @@ class CollaborationView(PortalMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         collaboration = self.collaboration()
+        mark_contracts_to_sign(self.portal, [collaboration])
         versions = kwargs.get("versions") or self.versions()
         on_table = selectors.offer_on_table(versions)
         context.update(
@@ -55,6 +57,7 @@ class CollaborationView(PortalMixin, TemplateView):
             decline_form=DeclineForm(),
             payments=list(selectors.collaboration_payments(
                 organization=self.portal.organization, collaboration=collaboration)),
+            contracts=collaboration_contracts(self.portal, collaboration),
         )  # fmt: skip
         # The brief, deliverables, drafts and live posts (portal.views.content).
         context.update(portal_content_context(self.portal, collaboration))

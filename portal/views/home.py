@@ -11,8 +11,10 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from campaigns import selectors, services
+from kolhub.tenancy.context import tenant_context
 from portal.access import TOKEN, PortalMixin, private
 from portal.guidance import next_action
+from portal.views.contracts import mark_contracts_to_sign
 
 
 class HomeView(PortalMixin, TemplateView):
@@ -23,6 +25,7 @@ class HomeView(PortalMixin, TemplateView):
         portal = self.portal
         rows = selectors.portal_collaboration_list(organization=portal.organization,
                                                    creator=portal.creator)  # fmt: skip
+        mark_contracts_to_sign(portal, rows)
         for row in rows:
             row.next = next_action(row, portal.organization.name)
         rows.sort(key=lambda r: not r.next.needs_you)
@@ -84,6 +87,8 @@ class AccountView(LoginRequiredMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         brands = selectors.portal_account_overview(user=self.request.user)
         for brand in brands:
+            with tenant_context(brand.organization):
+                mark_contracts_to_sign(brand, brand.collaborations)
             for row in brand.collaborations:
                 row.next = next_action(row, brand.organization.name)
         context["brands"] = brands

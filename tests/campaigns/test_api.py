@@ -123,7 +123,13 @@ def test_collaborations_add_list_filter_transition_and_history(tenant_a):
     client = key_client(tenant_a)
     response = post(client, api(tenant_a, f"campaigns/{campaign.pk}/creators/"),
                     {"creator_ids": [kol.pk, ugc.pk, 999_999_999]})  # fmt: skip
-    assert response.json() == {"added": 2, "skipped": 0, "do_not_contact": 0, "not_found": 1}
+    assert response.json() == {
+        "added": 2,
+        "skipped": 0,
+        "do_not_contact": 0,
+        "not_found": 1,
+        "warnings": [],
+    }
     rows = client.get(api(tenant_a, "collaborations/"), {"campaign": campaign.pk}).json()
     assert {r["creator"]["name"] for r in rows["results"]} == {"Dr Kim", "Uma"}
     kim = next(r for r in rows["results"] if r["creator"]["name"] == "Dr Kim")

@@ -119,3 +119,27 @@ def test_sealing_and_checking_work_where_an_event_loop_is_running():
 
     with ThreadPoolExecutor(max_workers=1) as pool:  # a thread whose loop we own
         assert pool.submit(lambda: asyncio.run(inside())).result().valid
+
+
+def test_the_cached_reservation_is_pyhankos_own_estimate():
+    """seal_pdf reserves the signature's room once per key instead of letting pyHanko
+    make a dummy signature every time: the sealed file is laid out exactly as pyHanko's
+    own estimate would lay it out, and it validates."""
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.sign import signers
+    from pyhanko.sign.fields import SigSeedSubFilter
+
+    pdf = HTML(string="<p>Reserved</p>").write_pdf()
+    ours = seal.seal_pdf(pdf, reason="test")
+    key = seal.seal_key()
+    meta = signers.PdfSignatureMetadata(
+        field_name=seal.SEAL_FIELD, md_algorithm="sha256", subfilter=SigSeedSubFilter.PADES,
+        reason="test", name="KOL Hub", signer_key_usage={"non_repudiation"},
+    )  # fmt: skip
+    output = io.BytesIO()
+    # Through seal's own wrapper: a browser test earlier in the session leaves an event
+    # loop running in this thread, where pyHanko's asyncio.run() would refuse to start.
+    seal._sync(signers.PdfSigner(meta, signer=key.signer).sign_pdf,
+               IncrementalPdfFileWriter(io.BytesIO(pdf)), output=output)  # fmt: skip
+    assert len(ours) == len(output.getvalue())
+    assert seal.seal_check(ours).valid

@@ -5,6 +5,7 @@ submission; outdated versions refused; brand signer role; emails on each turn.""
 from __future__ import annotations
 
 import hashlib
+import re
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -289,7 +290,11 @@ def test_emails_go_to_each_party_in_turn(tenant_a, django_capture_on_commit_call
         with django_capture_on_commit_callbacks(execute=True):
             sign_brand(tenant_a, contract)
         creator_mail = OutboxEmail.objects.filter(to="ana@creator.test").get()
-        assert "/sign/" in creator_mail.body_text and "paper copy" in creator_mail.body_text
+        # The creator signs in the portal: the email links to the contract's portal page.
+        assert re.search(
+            rf"/p/[A-Za-z0-9_-]{{43}}/contracts/{contract.pk}/", creator_mail.body_text
+        )
+        assert "paper copy" in creator_mail.body_text
         assert contract.events.filter(kind="link_sent").count() == 2
 
 

@@ -295,8 +295,10 @@ def test_resend_emails_the_creator_a_fresh_link(tenant_a, django_capture_on_comm
         response = client.post(url(tenant_a, f"{contract.pk}/signers/{signer.pk}/resend/"))
     assert response.status_code == 302
     mail = OutboxEmail.objects.filter(to="ana@creator.test").latest("id")
-    token = re.search(r"/sign/([^/\s]+)/", mail.body_text).group(1)
-    assert Client().get(f"/sign/{token}/").status_code == 200
+    # Creators sign in the portal: a fresh portal link to the contract's page.
+    path = re.search(r"/p/[A-Za-z0-9_-]{43}/contracts/\d+/", mail.body_text).group(0)
+    assert path.endswith(f"/contracts/{contract.pk}/")
+    assert "Sign contract" in Client().get(path).content.decode()
 
 
 def test_admin_shows_every_contracts_model_and_signed_ones_read_only(tenant_a, admin_client):

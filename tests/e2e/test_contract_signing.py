@@ -1,8 +1,9 @@
 """In real Chromium with a real Celery worker: the brand sends a contract (creator signs
-first); the creator opens the signing link from the email in the dev outbox on a phone,
-consents, types and draws a signature and signs; the brand admin signs; the worker
-renders and seals the PDF, which appears on the contract page by itself; /verify/ says
-valid for it and modified for a copy with one byte changed."""
+first); the creator opens the link from the email in the dev outbox on a phone, which
+lands on the contract's page in their portal, consents, types and draws a signature and
+signs there; the brand admin signs; the worker renders and seals the PDF, which appears
+on the brand's contract page and in the creator's portal by itself; /verify/ says valid
+for it and modified for a copy with one byte changed."""
 
 from __future__ import annotations
 
@@ -91,8 +92,12 @@ def test_send_sign_seal_and_verify(
     ).new_page()
     phone.goto(f"{site}/dev/outbox/")
     phone.get_by_role("link", name=re.compile("Please sign")).first.click()
-    phone.locator(".mail-text a[href*='/sign/']").click()
+    # The creator signs in the portal: the email's link is their portal link, to this
+    # contract's page.
+    phone.locator(".mail-text a[href*='/p/'][href*='/contracts/']").click()
+    expect(phone).to_have_url(re.compile(rf"/p/[A-Za-z0-9_-]{{43}}/contracts/{contract.pk}/$"))
     expect(phone.get_by_role("heading", name=contract.title)).to_be_visible()
+    expect(phone.get_by_role("link", name="Collaborations")).to_be_visible()  # portal nav
     expect(phone.get_by_role("heading", name=re.compile("Consumer disclosure"))).to_be_visible()
     phone.get_by_label(re.compile("I agree to use electronic records")).check()
     phone.get_by_label(re.compile("Type your full name")).fill("Ana Ruiz")
@@ -113,6 +118,9 @@ def test_send_sign_seal_and_verify(
     with tenant_a.context():
         creator_signature = Signature.objects.get(contract=contract, party="creator")
         assert creator_signature.drawn_png and "iPhone" in creator_signature.user_agent
+        assert creator_signature.signer_kind == "portal" and creator_signature.portal_token_id
+        assert creator_signature.document_sha256 == contract.document_sha256
+    creator_page = phone.url
 
     # The brand signs; the worker seals the PDF, and the card shows it without a reload.
     brand.goto(f"{site}/o/{slug}/contracts/{contract.pk}/")
@@ -131,6 +139,18 @@ def test_send_sign_seal_and_verify(
     data = pdf_path.read_bytes()
     with tenant_a.context():
         assert Contract.objects.get(pk=contract.pk).state == "completed"
+
+    # The creator finds the same signed PDF in the portal.
+    phone.goto(creator_page)
+    expect(phone.get_by_text("Everyone has signed.")).to_be_visible()
+    creator_ready = phone.locator("#pdf-status [data-pdf-ready]")
+    expect(creator_ready).to_be_visible(timeout=60_000)
+    shots(phone, "creator-pdf-ready")
+    with phone.expect_download() as creator_download:
+        creator_ready.click()
+    creator_path = tmp_path / "creator-copy.pdf"
+    creator_download.value.save_as(creator_path)
+    assert creator_path.read_bytes() == data
 
     # /verify/, anonymous: valid for the PDF, modified for a one-byte change.
     visitor = browser.new_context(viewport={"width": 1200, "height": 900}).new_page()

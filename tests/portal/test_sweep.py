@@ -26,6 +26,8 @@ METHODS = ["get", "post"]
 CREATOR_SECRETS = [
     "Zebracorn Offer Creator", "Zebracorn secret offer note", "Zebracorn secret counter note",
     "Zebracorn secret gift note", "5,432.00", "ZEBRA-PAID-REF",
+    # ... and of the contracts world (tests/contracts/sweep_contracts.py).
+    "Zebracorn Signing Creator", "zebracorn-signer@creator.test", "31,415.92",
 ]  # fmt: skip
 
 
@@ -41,7 +43,7 @@ def sweep(routes, client, way: dict, markers: list[str], who: str) -> int:
         url = fill(route, way)
         for method in METHODS:
             response = getattr(client, method)(url)
-            if "<int:collaboration_id>" in route:
+            if "<int:collaboration_id>" in route or "<int:contract_id>" in route:
                 assert response.status_code in (302, 404, 405), (who, method, url,
                                                                  response.status_code)  # fmt: skip
                 if response.status_code == 302:
