@@ -40,6 +40,7 @@ from contracts.models import (
 )
 from contracts.services.common import Actor, event_add, same_org, token_hash
 from contracts.services.contracts import BRAND_SIGNER_ROLE, pdf_queue, turn_notify
+from contracts.services.deliverables import deliverables_follow_contract
 from creators.models import Creator
 from kolhub.models import Membership, Organization, Role
 from kolhub.selectors import hash_token
@@ -306,6 +307,7 @@ def contract_sign(
             actor="contract signed",
             reason=f"“{locked.title}” version {locked.version} signed by both parties.",
         )
+    deliverables_follow_contract(organization=organization, contract=locked)
     pdf_queue(organization=organization, contract=locked)
     return signature
 
