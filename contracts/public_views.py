@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.views import View
@@ -120,7 +121,11 @@ class SignLinkPdfStatusView(_SignLinkView):
         return TemplateResponse(
             request,
             "contracts/_pdf_status_public.html",
-            {"contract": self.contract, "token": token},
+            {
+                "contract": self.contract,
+                "status_url": reverse("contract_sign_link_pdf_status", args=[token]),
+                "pdf_url": reverse("contract_sign_link_pdf", args=[token]),
+            },  # fmt: skip
         )
 
 

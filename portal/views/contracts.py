@@ -150,9 +150,14 @@ class ContractPdfView(_ContractMixin, TemplateView):
 class ContractPdfStatusView(_ContractMixin, TemplateView):
     """htmx: the signed-PDF card, polled until the worker has sealed it."""
 
-    template_name = "portal/_contract_pdf_status.html"
+    template_name = "contracts/_pdf_status_public.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["contract"] = self.contract()
+        contract = self.contract()
+        context.update(
+            contract=contract,
+            status_url=self.portal.url("contract_pdf_status", contract_id=contract.pk),
+            pdf_url=self.portal.url("contract_pdf", contract_id=contract.pk),
+        )
         return context
