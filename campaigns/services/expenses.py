@@ -9,7 +9,7 @@ the campaign's."""
 from __future__ import annotations
 
 import datetime
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
@@ -23,7 +23,6 @@ from campaigns.models import (
     ExpenseStatus,
 )
 from campaigns.selectors.payments import organization_today
-from campaigns.services.guards import amount as parse_amount
 from campaigns.services.guards import check_member, same_org
 from kolhub.models import Organization
 
@@ -58,14 +57,17 @@ def _clean(
         errors["amount"] = f"Give the amount in {campaign.currency}."
     else:
         try:
-            value = parse_amount(amount, "amount", positive=True, where="The amount: ")
-        except ValidationError as error:
-            errors["amount"] = " ".join(error.messages)
-        else:
-            if value != value.quantize(CENT):
-                errors["amount"] = "Give the amount to the cent (at most 2 decimals)."
-            elif value > MAX_AMOUNT:
-                errors["amount"] = "That amount is too large."
+            value = Decimal(str(amount).strip().replace(",", ""))
+        except InvalidOperation:
+            value = None
+        if value is None or not value.is_finite():
+            errors["amount"] = f"{amount!r} is not an amount."
+        elif value <= 0:
+            errors["amount"] = "The amount must be more than 0."
+        elif value > MAX_AMOUNT:
+            errors["amount"] = "That amount is too large."
+        elif value != value.quantize(CENT):
+            errors["amount"] = "Give the amount to the cent (at most 2 decimals)."
     if not isinstance(incurred_on, datetime.date):
         errors["incurred_on"] = "Give the date the cost was incurred."
     if errors:

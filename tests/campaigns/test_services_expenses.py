@@ -58,7 +58,7 @@ def test_amounts_not_more_than_zero_are_refused(tenant_a, amount):
         assert not CampaignExpense.objects.exists()
 
 
-@pytest.mark.parametrize("amount", ["abc", "", None, "1.005", "NaN"])
+@pytest.mark.parametrize("amount", ["abc", "", None, "1.005", "NaN", "Infinity", "1e30"])
 def test_amounts_that_are_not_cents_are_refused(tenant_a, amount):
     org = tenant_a.organization
     with tenant_a.context():
