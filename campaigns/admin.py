@@ -11,6 +11,7 @@ from campaigns.models import (
     BriefVersion,
     BudgetLine,
     Campaign,
+    CampaignExpense,
     CampaignProduct,
     ChecklistTick,
     Collaboration,
@@ -430,3 +431,17 @@ class ContentSubmissionAdmin(_ReadOnlyAdmin):
 class LivePostAdmin(_ReadOnlyAdmin):
     formfield_overrides = URL_HTTPS
     list_display = ["deliverable", "url", "reach", "views", "reported_at", "verified_at"]
+
+
+# --- campaign expenses -----------------------------------------------------------------
+
+
+# Money rows: written through campaigns.services.expenses (which checks the campaign and
+# the creator are the organization's), so the admin shows them read-only.
+@admin.register(CampaignExpense)
+class CampaignExpenseAdmin(_ReadOnlyAdmin):
+    list_display = ["description", "campaign", "category", "amount", "incurred_on", "status",
+                    "paid_on", "paid_reference", "organization"]  # fmt: skip
+    list_filter = ("organization", "category", "status")
+    search_fields = ["description", "paid_reference", "campaign__name"]
+    raw_id_fields = ["campaign", "collaboration", "created_by"]

@@ -3,7 +3,7 @@
 from django.urls import path
 
 from campaigns.api import campaigns as api
-from campaigns.api import content, offers, outreach, payments, portal, shipping
+from campaigns.api import content, expenses, offers, outreach, payments, portal, shipping
 
 campaign_detail = api.CampaignApi.as_view(
     {"get": "retrieve", "put": "update", "patch": "partial_update", "delete": "destroy"}
@@ -124,4 +124,12 @@ urlpatterns = [
          content.LivePostApi.as_view({"post": "verify"}), name="api_live_post_verify"),
     path("live-posts/<int:live_post_id>/screenshot/",
          content.LivePostApi.as_view({"get": "screenshot"}), name="api_live_post_screenshot"),
+    # Campaign expenses (amplification, other): campaigns.api.expenses.
+    path("expenses/", expenses.ExpenseApi.as_view({"get": "list", "post": "create"}),
+         name="api_expense_list"),
+    path("expenses/<int:expense_id>/", expenses.ExpenseApi.as_view(
+         {"get": "retrieve", "put": "update", "patch": "partial_update", "delete": "destroy"}),
+         name="api_expense_detail"),
+    path("expenses/<int:expense_id>/mark-paid/",
+         expenses.ExpenseApi.as_view({"post": "mark_paid"}), name="api_expense_mark_paid"),
 ]  # fmt: skip

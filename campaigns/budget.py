@@ -1,19 +1,19 @@
 """Committed and spent money, computed from the rows that commit or spend it.
 
 METRICS.md: budget used = committed cost (signed contracts + shipped product + spend) /
-budget. Nothing here is typed by a person: planned amounts live on BudgetLine, and
+budget. No total here is typed by a person: planned amounts live on BudgetLine, and
 committed / spent come from one *cost source* per budget category. Each source reads the
 tables that record the money and returns CostLines; the budget table, the campaign list
 and the pipeline board all add up the same lines, so they never disagree.
 
 KOL fees read the accepted offers and the payment ledger; product cost and shipping read
-the shipments (campaigns.services.shipping says when each is committed and spent). The
-tables that will commit and spend the other categories (amplification spend) arrive with
-later slices of issue 4; each fills the source of its category here, and the figures
-everywhere follow.
-Until then a source finds no rows and reports nothing: the budget shows 0 committed /
-0 spent because nothing has been committed or spent yet, not because a number was made
-up.
+the shipments (campaigns.services.shipping says when each is committed and spent);
+amplification spend and other costs read the campaign expenses the brand records
+(campaigns.services.expenses: committed once recorded, spent once marked paid). An
+expense that names a creator's collaboration counts against it; one that does not is
+campaign-wide (collaboration_id None). A source that finds no rows reports nothing: the
+budget shows 0 committed / 0 spent because nothing has been committed or spent yet, not
+because a number was made up.
 
 Money in another currency is converted with the rate its offer states (METRICS.md: a
 campaign total in another currency says which rate it used; the offer shows it)."""
@@ -29,7 +29,9 @@ from django.db.models import F
 
 from campaigns.models import (
     BudgetCategory,
+    CampaignExpense,
     Collaboration,
+    ExpenseStatus,
     PaymentItem,
     PaymentKind,
     PaymentStatus,
@@ -138,15 +140,43 @@ def shipping_costs(organization: Organization, campaign_ids: Sequence[int]) -> l
     ]
 
 
+def _expense_costs(
+    organization: Organization, campaign_ids: Sequence[int], category: str
+) -> list[CostLine]:
+    """One category of campaign expenses, per collaboration or campaign-wide. Committed:
+    every expense (it is a cost from the moment it is recorded); spent: the paid ones.
+    Amounts are in the campaign's currency already, so nothing is converted."""
+    committed: dict[tuple[int, int | None], Decimal] = defaultdict(lambda: ZERO)
+    spent: dict[tuple[int, int | None], Decimal] = defaultdict(lambda: ZERO)
+    rows = (
+        CampaignExpense.objects.for_org(organization)
+        .filter(campaign_id__in=campaign_ids, category=category)
+        .values_list("campaign_id", "collaboration_id", "amount", "status")
+    )
+    for campaign_id, collaboration_id, amount, status in rows:
+        committed[(campaign_id, collaboration_id)] += amount
+        if status == ExpenseStatus.PAID:
+            spent[(campaign_id, collaboration_id)] += amount
+    # None (campaign-wide) sorts after every collaboration of its campaign.
+    return [
+        CostLine(campaign_id, collaboration_id, category, total,
+                 spent.get((campaign_id, collaboration_id), ZERO))
+        for (campaign_id, collaboration_id), total in sorted(
+            committed.items(), key=lambda item: (item[0][0], item[0][1] is None, item[0][1] or 0)
+        )
+    ]  # fmt: skip
+
+
 def amplification_costs(organization: Organization, campaign_ids: Sequence[int]) -> list[CostLine]:
-    """Paid amplification of creators' content. Filled by the slice that records ad spend
-    (tracking's connectors)."""
-    return []
+    """Paid amplification of creators' content (boosting a post as an ad), from the
+    campaign expenses recorded under it."""
+    return _expense_costs(organization, campaign_ids, BudgetCategory.AMPLIFICATION)
 
 
 def other_costs(organization: Organization, campaign_ids: Sequence[int]) -> list[CostLine]:
-    """Anything else the campaign pays for, from the payment ledger's non-fee rows."""
-    return []
+    """Anything else the campaign pays for (a venue, a photographer), from the campaign
+    expenses recorded as other."""
+    return _expense_costs(organization, campaign_ids, BudgetCategory.OTHER)
 
 
 #: category -> the function that reads its committed / spent money.

@@ -17,6 +17,7 @@ from campaigns import pipeline, selectors, services
 from campaigns.models import Campaign, CampaignStatus, Objective, Offer, PaymentItem, Side
 from campaigns.pipeline import FORWARD, Stage
 from campaigns.seeding_content import acknowledge, brief_seed, content_step
+from campaigns.seeding_expenses import demo_expenses_seed
 from campaigns.seeding_outreach import demo_outreach_seed
 from creators.models import Creator, CreatorStatus
 from kolhub.models import Membership, Organization, Role
@@ -325,6 +326,7 @@ def demo_campaign_seed(*, organization: Organization, stdout=None) -> Campaign |
         demo_shipments_seed(organization=organization, campaign=campaign,
                             collaborations=collaborations, owner=owner)  # fmt: skip
         demo_outreach_seed(organization=organization, campaign=campaign, owner=owner)
+        demo_expenses_seed(organization=organization, campaign=campaign, owner=owner)
     if stdout is not None:
         stdout.write(
             f"{organization.name}: demo campaign “{campaign.name}” with "

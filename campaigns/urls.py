@@ -3,7 +3,15 @@
 from django.urls import path
 
 from campaigns.views import campaigns as views
-from campaigns.views import collaboration, content, outreach, payments, shipping, warnings
+from campaigns.views import (
+    collaboration,
+    content,
+    expenses,
+    outreach,
+    payments,
+    shipping,
+    warnings,
+)
 
 urlpatterns = [
     path("", views.CampaignIndexView.as_view(), name="campaigns_index"),
@@ -104,4 +112,13 @@ urlpatterns = [
     path("<int:campaign_id>/collaborations/<int:collaboration_id>/live-posts/"
          "<int:live_post_id>/verify/", content.LivePostVerifyView.as_view(),
          name="live_post_verify"),
+    # Campaign expenses (amplification, other) on the campaign page's Budget card.
+    path("<int:campaign_id>/expenses/", expenses.ExpenseCreateView.as_view(),
+         name="expense_create"),
+    path("<int:campaign_id>/expenses/<int:expense_id>/", expenses.ExpenseEditView.as_view(),
+         name="expense_edit"),
+    path("<int:campaign_id>/expenses/<int:expense_id>/paid/", expenses.ExpensePaidView.as_view(),
+         name="expense_paid"),
+    path("<int:campaign_id>/expenses/<int:expense_id>/delete/",
+         expenses.ExpenseDeleteView.as_view(), name="expense_delete"),
 ]  # fmt: skip

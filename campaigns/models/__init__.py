@@ -1,7 +1,8 @@
 """Campaigns' data, one module per concern: campaigns and the pipeline (campaigns.py),
 offers (offers.py), the payment ledger (payments.py), creator portal access
-(portal.py), briefs with content review (content.py), outreach (outreach.py) and
-shipping (shipping.py). Import from here: `from campaigns.models import Offer`."""
+(portal.py), briefs with content review (content.py), outreach (outreach.py),
+shipping (shipping.py) and campaign expenses (expenses.py). Import from here:
+`from campaigns.models import Offer`."""
 
 from campaigns.models.campaigns import (
     METRIC_UNITS,
@@ -32,6 +33,7 @@ from campaigns.models.content import (
     LivePost,
     SubmissionStatus,
 )
+from campaigns.models.expenses import EXPENSE_CATEGORIES, CampaignExpense, ExpenseStatus
 from campaigns.models.offers import (
     Offer,
     OfferDeliverable,
@@ -79,4 +81,5 @@ __all__ = [
     "FIGURES", "Brief", "BriefAcknowledgement", "BriefAsset", "BriefVersion",
     "ContentDeliverable", "ContentSubmission", "DeliverableStatus", "FigureSource", "LivePost",
     "SubmissionStatus",
+    "EXPENSE_CATEGORIES", "CampaignExpense", "ExpenseStatus",
 ]  # fmt: skip

@@ -2,8 +2,9 @@
 module per concern: campaigns, budget and checklist (campaigns.py); the pipeline
 (collaborations.py); offers (offers.py); the payment ledger (payments.py); creator
 portal access (portal.py); the brief and content review (content.py); outreach
-(outreach.py); shipping (shipping.py). Each takes the organization first and returns its
-rows only. Import from here: `from campaigns import selectors`."""
+(outreach.py); shipping (shipping.py); campaign expenses (expenses.py). Each takes the
+organization first and returns its rows only. Import from here:
+`from campaigns import selectors`."""
 
 from campaigns.selectors.campaigns import (
     BudgetReport,
@@ -58,6 +59,12 @@ from campaigns.selectors.content import (
     live_post_queryset,
     submission_get,
     submission_queryset,
+)
+from campaigns.selectors.expenses import (
+    expense_collaborations,
+    expense_get,
+    expense_list,
+    expense_queryset,
 )
 from campaigns.selectors.offers import (
     OfferVersion,
@@ -146,4 +153,5 @@ __all__ = [
     "brief_version_queryset", "brief_versions",
     "collaboration_content", "creator_brief", "deliverable_get", "deliverable_queryset",
     "live_post_get", "live_post_queryset", "submission_get", "submission_queryset",
+    "expense_collaborations", "expense_get", "expense_list", "expense_queryset",
 ]  # fmt: skip

@@ -2,9 +2,10 @@
 targets, budget and checklist (campaigns.py); the collaboration pipeline
 (collaborations.py); offers and negotiation (offers.py); the payment ledger
 (payments.py); creator portal access (portal.py); the creative brief (briefs.py) and
-content review (content.py); outreach (outreach.py); shipping (shipping.py). Each service
-is one transaction, takes the organization first, and checks that every row it links
-belongs to it. Import from here: `from campaigns import services; services.offer_accept(...)`."""
+content review (content.py); outreach (outreach.py); shipping (shipping.py); campaign
+expenses (expenses.py). Each service is one transaction, takes the organization first,
+and checks that every row it links belongs to it. Import from here:
+`from campaigns import services; services.offer_accept(...)`."""
 
 from campaigns.services.briefs import (
     brief_acknowledge,
@@ -39,6 +40,12 @@ from campaigns.services.content import (
     live_post_verify,
     submission_create,
     submission_review,
+)
+from campaigns.services.expenses import (
+    expense_create,
+    expense_delete,
+    expense_mark_paid,
+    expense_update,
 )
 from campaigns.services.offers import (
     offer_accept,
@@ -107,4 +114,5 @@ __all__ = [
     "brief_acknowledge", "brief_asset_add", "brief_asset_remove", "brief_publish", "brief_save",
     "deliverable_due_date_set", "deliverables_create", "figures_parse", "live_post_submit",
     "live_post_verify", "submission_create", "submission_review",
+    "expense_create", "expense_delete", "expense_mark_paid", "expense_update",
 ]  # fmt: skip

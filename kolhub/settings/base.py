@@ -231,6 +231,8 @@ SPECTACULAR_SETTINGS = {
         "ShipmentStatusEnum": "campaigns.models.ShipmentStatus.choices",
         "CarrierEnum": "campaigns.models.Carrier.choices",
         "ShipmentEventSourceEnum": "campaigns.models.EventSource.choices",
+        "ExpenseCategoryEnum": "campaigns.models.expenses.EXPENSE_CATEGORY_CHOICES",
+        "ExpenseStatusEnum": "campaigns.models.ExpenseStatus.choices",
     },
     # Webhooks KOL Hub receives from outside services (documented, not under /api/).
     "WEBHOOKS": ["campaigns.api.shipping.TRACKING_WEBHOOK"],
