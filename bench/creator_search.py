@@ -147,6 +147,25 @@ def floor_sql(params: dict, org_id: int) -> tuple:
     return page, page_args, count, list(args), fit_plan
 
 
+def floor_count(cursor, count_sql: str, count_args: list) -> int:
+    """The capped count as the app plans it (creators.pagination: bitmaps off where many
+    matches are expected, so the walk stops at the cap), in plain statements."""
+    from creators.pagination import COUNT_WALK_ESTIMATE
+
+    inner = count_sql.removeprefix("SELECT count(*) FROM (").removesuffix(" LIMIT 1001) s")
+    cursor.execute(f"EXPLAIN (FORMAT JSON) {inner}", count_args)
+    plan = cursor.fetchone()[0]
+    plan = json.loads(plan) if isinstance(plan, str) else plan
+    dense = plan[0]["Plan"]["Plan Rows"] >= COUNT_WALK_ESTIMATE
+    if dense:
+        cursor.execute("SET LOCAL enable_bitmapscan = off")
+    cursor.execute(count_sql, count_args)
+    count = cursor.fetchone()[0]
+    if dense:
+        cursor.execute("SET LOCAL enable_bitmapscan = on")
+    return count
+
+
 def floor_fit(cursor, plan) -> list[int]:
     """creators.pagination.top_by_fit in plain SQL statements: a sample by base_score for
     a floor, then the peak key indexes for the rows whose ceiling reaches a guess."""
@@ -233,8 +252,7 @@ def main() -> None:
         def floor(sqls) -> list[int]:
             page_sql, page_args, count_sql, count_args, fit_plan = sqls
             with tenant_context(org), connection.cursor() as cursor:
-                cursor.execute(count_sql, count_args)
-                cursor.fetchone()
+                floor_count(cursor, count_sql, count_args)
                 if fit_plan:
                     return floor_fit(cursor, fit_plan)
                 cursor.execute(page_sql, page_args)

@@ -234,3 +234,65 @@ def test_relevance_pages_are_counted_by_their_own_query(
         last = CreatorPaginator.for_search(filterset, 1).get_page(99)  # past the end
         assert last.number == paginator.num_pages == 2
         assert CreatorPaginator.for_search(filterset, 1).get_page("x").number == 1
+
+
+def _count_queries(captured) -> list[str]:
+    return [q["sql"] for q in captured if "COUNT(" in q["sql"].upper()]
+
+
+def test_a_dense_count_walks_an_index_and_counts_the_same(tenant_a, roster, monkeypatch):
+    """Where PostgreSQL expects many matches, the capped count is planned without bitmap
+    scans (it stops at the cap); the number is the same as the usual count's."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from creators import pagination
+
+    org = tenant_a.organization
+    with tenant_a.context():
+        for params in ({"q": "skincare"}, {"country": "US", "sort": "followers"}, {}):
+            filterset = selectors.creator_search(organization=org, params=params)
+            usual = pagination.CreatorPaginator(filterset.qs, 1, fit_target=None).count
+            monkeypatch.setattr(pagination, "COUNT_WALK_ESTIMATE", 0)
+            with CaptureQueriesContext(connection) as captured:
+                walked = pagination.CreatorPaginator(filterset.qs, 1, fit_target=None).count
+            monkeypatch.setattr(pagination, "COUNT_WALK_ESTIMATE", 20 * pagination.COUNT_CAP)
+            assert walked == usual > 0, params
+            sql = " ".join(q["sql"] for q in captured)
+            assert "set_config('enable_bitmapscan', 'off', true)" in sql
+            assert "set_config('statement_timeout'" in sql
+            assert len(_count_queries(captured)) == 1  # the walk finished: no second count
+        with connection.cursor() as cursor:  # the walk's settings did not outlive it
+            cursor.execute("SHOW enable_bitmapscan")
+            assert cursor.fetchone()[0] == "on"
+
+
+def test_a_walk_that_runs_out_of_time_falls_back_to_the_usual_count(tenant_a, roster, monkeypatch):
+    from django.db import connection
+    from django.db.models import BooleanField
+    from django.db.models.expressions import RawSQL
+    from django.test.utils import CaptureQueriesContext
+
+    from creators import pagination
+
+    org = tenant_a.organization
+    with tenant_a.context():
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW statement_timeout")
+            timeout_before = cursor.fetchone()[0]
+        filterset = selectors.creator_search(organization=org, params={})
+        expected = filterset.qs.count()
+        # Each row takes 5 ms to test: the 1 ms walk is cancelled, the usual count is not.
+        slow = filterset.qs.filter(RawSQL("pg_sleep(0.005) IS NOT NULL", [],
+                                          output_field=BooleanField()))  # fmt: skip
+        monkeypatch.setattr(pagination, "COUNT_WALK_ESTIMATE", 0)
+        monkeypatch.setattr(pagination, "COUNT_WALK_MS", 1)
+        with CaptureQueriesContext(connection) as captured:
+            count = pagination.CreatorPaginator(slow, 1, fit_target=None).count
+        assert count == expected
+        assert len(_count_queries(captured)) == 2  # the cancelled walk, then the usual count
+        with connection.cursor() as cursor:  # the transaction goes on, settings as they were
+            cursor.execute("SHOW statement_timeout")
+            assert cursor.fetchone()[0] == timeout_before
+            cursor.execute("SHOW enable_bitmapscan")
+            assert cursor.fetchone()[0] == "on"
