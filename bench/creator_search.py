@@ -156,7 +156,8 @@ def floor_count(cursor, count_sql: str, count_args: list) -> int:
     cursor.execute(f"EXPLAIN (FORMAT JSON) {inner}", count_args)
     plan = cursor.fetchone()[0]
     plan = json.loads(plan) if isinstance(plan, str) else plan
-    dense = plan[0]["Plan"]["Plan Rows"] >= COUNT_WALK_ESTIMATE
+    text = "search_vector @@" in inner  # words: only a GIN bitmap finds them
+    dense = not text and plan[0]["Plan"]["Plan Rows"] >= COUNT_WALK_ESTIMATE
     if dense:
         cursor.execute("SET LOCAL enable_bitmapscan = off")
     cursor.execute(count_sql, count_args)

@@ -234,6 +234,11 @@ class CreatorFilterSet(django_filters.FilterSet):
         data = self.form.cleaned_data if self.form.is_valid() else {}
         return target_from(data)
 
+    def searches_text(self) -> bool:
+        """Whether the search has words to find (only the GIN index finds them fast)."""
+        data = self.form.cleaned_data if self.form.is_valid() else {}
+        return bool(data.get("q"))
+
     def ranks_by_relevance(self) -> bool:
         """Whether the results are sorted by text relevance (which reads every match)."""
         data = self.form.cleaned_data if self.form.is_valid() else {}

@@ -165,25 +165,34 @@ def top_by_fit(queryset: QuerySet, k: int, *, target: scoring.Target) -> list:
 class CreatorPaginator(Paginator):
     """`fit_target`: the target when the results are sorted by fit, else None.
     `counts_in_page`: the sort reads every match anyway (text relevance), so the page's
-    own query counts them (a window count) instead of a second pass over the matches."""
+    own query counts them (a window count) instead of a second pass over the matches.
+    `count_walks`: the capped count may walk an index (walked_count) where many matches
+    are expected; not with a text query, whose words only a GIN bitmap can find."""
 
     def __init__(self, object_list: QuerySet, per_page: int, *,
                  fit_target: scoring.Target | None, counts_in_page: bool = False,
-                 **kwargs):  # fmt: skip
+                 count_walks: bool = False, **kwargs):  # fmt: skip
         super().__init__(object_list, per_page, **kwargs)
         self.fit_target, self.counts_in_page = fit_target, counts_in_page
+        self.count_walks = count_walks
+
+    @staticmethod
+    def options_for(filterset: CreatorFilterSet) -> dict:
+        """How a validated discovery search is paged: pruned and counted as its sort and
+        its filters allow."""
+        return {"fit_target": filterset.fit_target(),
+                "counts_in_page": filterset.ranks_by_relevance(),
+                "count_walks": not filterset.searches_text()}  # fmt: skip
 
     @classmethod
     def for_search(cls, filterset: CreatorFilterSet, per_page: int) -> CreatorPaginator:
-        """Pages of a validated discovery search, pruned and counted as its sort allows."""
-        return cls(filterset.qs, per_page, fit_target=filterset.fit_target(),
-                   counts_in_page=filterset.ranks_by_relevance())  # fmt: skip
+        return cls(filterset.qs, per_page, **cls.options_for(filterset))
 
     @cached_property
     def count(self) -> int:
         matches = self.object_list.order_by().values("pk")
         capped = None
-        if estimated_rows(matches) >= COUNT_WALK_ESTIMATE:
+        if self.count_walks and estimated_rows(matches) >= COUNT_WALK_ESTIMATE:
             capped = walked_count(matches[: COUNT_CAP + 1])
         if capped is None:
             capped = matches[: COUNT_CAP + 1].count()
@@ -224,9 +233,8 @@ class CreatorApiPagination(PageNumberPagination):
         # The filterset the filter backend built and validated (400 otherwise).
         filterset = view.search_filterset
         self.django_paginator_class = partial(
-            CreatorPaginator, fit_target=filterset.fit_target(),
-            counts_in_page=filterset.ranks_by_relevance(),
-        )  # fmt: skip
+            CreatorPaginator, **CreatorPaginator.options_for(filterset)
+        )
         return super().paginate_queryset(queryset, request, view)
 
 

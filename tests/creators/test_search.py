@@ -250,12 +250,13 @@ def test_a_dense_count_walks_an_index_and_counts_the_same(tenant_a, roster, monk
 
     org = tenant_a.organization
     with tenant_a.context():
-        for params in ({"q": "skincare"}, {"country": "US", "sort": "followers"}, {}):
+        for params in ({"niche": "skincare"}, {"country": "US", "sort": "followers"}, {}):
             filterset = selectors.creator_search(organization=org, params=params)
             usual = pagination.CreatorPaginator(filterset.qs, 1, fit_target=None).count
             monkeypatch.setattr(pagination, "COUNT_WALK_ESTIMATE", 0)
             with CaptureQueriesContext(connection) as captured:
-                walked = pagination.CreatorPaginator(filterset.qs, 1, fit_target=None).count
+                walked = pagination.CreatorPaginator(filterset.qs, 1, fit_target=None,
+                                                     count_walks=True).count  # fmt: skip
             monkeypatch.setattr(pagination, "COUNT_WALK_ESTIMATE", 20 * pagination.COUNT_CAP)
             assert walked == usual > 0, params
             sql = " ".join(q["sql"] for q in captured)
@@ -288,7 +289,7 @@ def test_a_walk_that_runs_out_of_time_falls_back_to_the_usual_count(tenant_a, ro
         monkeypatch.setattr(pagination, "COUNT_WALK_ESTIMATE", 0)
         monkeypatch.setattr(pagination, "COUNT_WALK_MS", 1)
         with CaptureQueriesContext(connection) as captured:
-            count = pagination.CreatorPaginator(slow, 1, fit_target=None).count
+            count = pagination.CreatorPaginator(slow, 1, fit_target=None, count_walks=True).count
         assert count == expected
         assert len(_count_queries(captured)) == 2  # the cancelled walk, then the usual count
         with connection.cursor() as cursor:  # the transaction goes on, settings as they were
@@ -296,3 +297,24 @@ def test_a_walk_that_runs_out_of_time_falls_back_to_the_usual_count(tenant_a, ro
             assert cursor.fetchone()[0] == timeout_before
             cursor.execute("SHOW enable_bitmapscan")
             assert cursor.fetchone()[0] == "on"
+
+
+def test_a_text_search_is_never_counted_by_walking(tenant_a, roster, monkeypatch):
+    """Words are found through the GIN index only, which a walk cannot use: a text search
+    is counted the usual way however many matches are expected."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from creators import pagination
+
+    monkeypatch.setattr(pagination, "COUNT_WALK_ESTIMATE", 0)
+    with tenant_a.context():
+        text = selectors.creator_search(organization=tenant_a.organization,
+                                        params={"q": "skincare", "sort": "followers"})  # fmt: skip
+        plain = selectors.creator_search(organization=tenant_a.organization,
+                                         params={"sort": "followers"})  # fmt: skip
+        for filterset, walks in ((text, False), (plain, True)):
+            with CaptureQueriesContext(connection) as captured:
+                pagination.CreatorPaginator.for_search(filterset, 1).count  # noqa: B018
+            sql = " ".join(q["sql"] for q in captured)
+            assert ("set_config('enable_bitmapscan', 'off', true)" in sql) is walks
