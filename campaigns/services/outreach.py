@@ -56,6 +56,12 @@ CREATOR_ACTOR = "creator via portal"
 # --- templates -------------------------------------------------------------------------
 
 
+def _one_line(text: str | None) -> str:
+    """A subject line on one line: a line break in a header is refused by the mail library
+    (BadHeaderError) at send time, in the worker, where nobody would see it."""
+    return " ".join((text or "").split())
+
+
 def _clean_template(name: str, subject: str, body: str, kind: str) -> tuple[str, str, str]:
     name, subject, body = (name or "").strip(), (subject or "").strip(), (body or "").strip()
     errors = {}
@@ -228,7 +234,7 @@ def pitch_send(
         raise ValidationError(f"{who} has no email address: add one on their creator page.")
     if creator.status == CreatorStatus.DO_NOT_CONTACT:
         raise ValidationError(f"{who} asked not to be contacted.")
-    subject, body = (subject or "").strip(), (body or "").strip()
+    subject, body = _one_line(subject), (body or "").strip()
     if not body:
         raise ValidationError({"body": f"{who}: the pitch is empty."})
     if not subject:
@@ -561,7 +567,7 @@ def outreach_email_send(
     if not [t for t in to if t]:
         logger.warning("outreach email %s: nobody to send it to", message.pk)
         return False
-    EmailMessage(subject=subject, body=body, to=to, reply_to=reply_to).send()
+    EmailMessage(subject=_one_line(subject), body=body, to=to, reply_to=reply_to).send()
     message.email_sent_at = timezone.now()
     message.save(update_fields=["email_sent_at", "updated_at"])
     return True

@@ -460,3 +460,14 @@ def test_recent_work_is_the_biggest_known_channel_else_the_profession(tenant_a):
             "your YouTube @bigchannel (https://youtube.com/@bigchannel)"
         )
         assert recent_work(org, none) == "your work as a sports scientist"
+
+
+def test_a_subject_with_line_breaks_goes_out_on_one_line(world, django_capture_on_commit_callbacks):
+    """A header with a line break would be refused by the mail library in the worker
+    (or, worse, add a header): the subject is one line, as stored and as sent."""
+    tenant, campaign, collaboration = world
+    with tenant.context(), django_capture_on_commit_callbacks(execute=True):
+        message = send(tenant, collaboration, subject="Your video\r\nBcc: all@example.test")
+    assert message.subject == "Your video Bcc: all@example.test"
+    email = OutboxEmail.objects.get(to="ana@ruiz.test")
+    assert email.subject == "Your video Bcc: all@example.test"
