@@ -12,6 +12,7 @@ from tracking.services import LeadInput
 
 def values(tenant) -> dict:
     org = tenant.organization
+    # The public slug is unique across the deployment, and both A and B get a world.
     with tenant.context():
         # sweep_campaigns (a module run earlier, in name order) made the campaign.
         campaign = Campaign.objects.get(name="Zebracorn secret campaign")
@@ -22,7 +23,7 @@ def values(tenant) -> dict:
         )  # fmt: skip
         page = services.landing_page_create(
             org, collaboration=collaboration, headline="Zebracorn secret landing headline",
-            quote="Zebracorn secret quote", promo_code=code, slug="zebracorn-secret-page",
+            quote="Zebracorn secret quote", promo_code=code, slug=f"zebracorn-secret-page-{org.slug}",
             consent_text="Zebracorn secret consent",
         )  # fmt: skip
         lead = services.lead_submit(
