@@ -235,7 +235,9 @@ def lead_submit(organization: Organization, *, landing_page: LandingPage, data: 
         "collaboration": collaboration,
         "landing_page": landing_page,
         "consent_text": landing_page.consent_text,
-        "platform": (data.platform or "")[:12],
+        # A link without an explicit platform still names it in utm_source (tracking
+        # links set utm_source to the platform).
+        "platform": (data.platform or data.utms.get("utm_source") or "")[:12],
         "click_id": (data.click_id or "")[:64],
         "submitted_at": now,
         **{key: (data.utms.get(key) or "")[:200] for key in UTM_FIELDS},

@@ -150,6 +150,7 @@ def test_lead_dedupe_per_campaign_refreshes(tenant_a):
         assert second.pk == first.pk and third.pk != first.pk
         assert (lead.name, lead.utm_source, lead.submissions) == ("Lee Two", "tiktok", 2)
         assert lead.first_submitted_at <= lead.submitted_at
+        assert lead.platform == "tiktok"  # from utm_source when no platform was given
         counts = selectors.lead_counts_by_collaboration(
             organization=tenant_a.organization, campaign=page.collaboration.campaign
         )
