@@ -1,1 +1,158 @@
-"""Links, promo codes, landing pages, conversions and attribution (issue #6)."""
+"""Links, promo codes, landing pages, conversions and attribution (issue #6).
+
+This module holds promo codes, landing pages and the leads they capture:
+
+- PromoCode: a creator's offer code for one collaboration, unique per organization
+  whatever its case (stored upper case).
+- LandingPage: the hosted public page of one collaboration at /l/<slug>/, with a
+  platform-level register (LandingPageSlug) so the public URL finds its tenant.
+- Lead: a person who left their name and email on a landing page, one per email and
+  campaign (a second submission refreshes the first; see tracking.services.lead_submit).
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models.functions import Upper
+
+from kolhub.models import Organization, TenantModel
+
+
+class DiscountKind(models.TextChoices):
+    NONE = "", "No discount stated"
+    PERCENT = "percent", "Percent off"
+    AMOUNT = "amount", "Amount off"
+
+
+class PromoCode(TenantModel):
+    """An offer code given to one creator. The Shopify discount sync and code-leak
+    detection attach here later (through the store connector): this model keeps only
+    what the brand decided, the connector will keep its own sync state."""
+
+    collaboration = models.ForeignKey(
+        "campaigns.Collaboration", on_delete=models.CASCADE, related_name="promo_codes"
+    )
+    # Upper case A-Z, 0-9, "-" and "_", 3 to 32 characters (tracking.codes).
+    code = models.CharField(max_length=32)
+    discount_kind = models.CharField(
+        max_length=8, choices=DiscountKind.choices, blank=True, default=DiscountKind.NONE
+    )
+    discount_value = models.DecimalField(
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text="Percent (1-100) or an amount in the campaign's currency",
+    )
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["code"]
+        constraints = [
+            # Codes are stored upper case already; the functional index also holds the rule
+            # against a row written around the service (admin, a later import).
+            models.UniqueConstraint(
+                "organization", Upper("code"), name="promo_code_unique_ci_per_org"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+    @property
+    def discount_display(self) -> str:
+        if self.discount_kind == DiscountKind.PERCENT and self.discount_value is not None:
+            return f"{self.discount_value.normalize():f}% off"
+        if self.discount_kind == DiscountKind.AMOUNT and self.discount_value is not None:
+            return f"{self.discount_value:f} {self.collaboration.campaign.currency} off"
+        return ""
+
+
+class LandingPage(TenantModel):
+    """The public page of one collaboration. Shows only its own fields and the creator's
+    public face (name, photo, credentials) — nothing else of the tenant."""
+
+    collaboration = models.OneToOneField(
+        "campaigns.Collaboration", on_delete=models.CASCADE, related_name="landing_page"
+    )
+    # Unique across the deployment (LandingPageSlug holds the rule): it is the public URL.
+    slug = models.SlugField(max_length=80)
+    headline = models.CharField(max_length=200)
+    quote = models.TextField(blank=True, help_text="The creator's words or expert statement")
+    product = models.ForeignKey(
+        "campaigns.CampaignProduct",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    promo_code = models.ForeignKey(
+        PromoCode, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    consent_text = models.TextField(
+        help_text="Shown next to the checkbox and stored, word for word, with every lead"
+    )
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.slug
+
+
+class LandingPageSlug(models.Model):
+    """Platform-level register: public slug → organization and landing page id. The
+    /l/<slug>/ view looks it up before it knows the tenant, then enters that tenant. It
+    holds no tenant data beyond what the public URL itself shows."""
+
+    slug = models.SlugField(max_length=80, unique=True)
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    landing_page_id = models.BigIntegerField(unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["slug"]
+
+    def __str__(self) -> str:
+        return f"{self.slug} → {self.organization_id}/{self.landing_page_id}"
+
+
+class Lead(TenantModel):
+    """One person per campaign and email. The collaboration, consent and UTMs are those
+    of the latest submission (the freshest touch), `first_submitted_at` keeps the first
+    and `submissions` counts them."""
+
+    campaign = models.ForeignKey("campaigns.Campaign", on_delete=models.CASCADE, related_name="+")
+    collaboration = models.ForeignKey(
+        "campaigns.Collaboration", on_delete=models.CASCADE, related_name="leads"
+    )
+    landing_page = models.ForeignKey(
+        LandingPage, null=True, blank=True, on_delete=models.SET_NULL, related_name="leads"
+    )
+    name = models.CharField(max_length=120)
+    # Stored lower case: the dedupe key with the campaign.
+    email = models.EmailField()
+    consent_text = models.TextField()
+    platform = models.CharField(max_length=12, blank=True)
+    utm_source = models.CharField(max_length=200, blank=True)
+    utm_medium = models.CharField(max_length=200, blank=True)
+    utm_campaign = models.CharField(max_length=200, blank=True)
+    utm_content = models.CharField(max_length=200, blank=True)
+    utm_term = models.CharField(max_length=200, blank=True)
+    click_id = models.CharField(max_length=64, blank=True)
+    first_submitted_at = models.DateTimeField()
+    submitted_at = models.DateTimeField()
+    submissions = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["-submitted_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "campaign", "email"], name="lead_unique_email_per_campaign"
+            )
+        ]
+        indexes = [models.Index(fields=["organization", "collaboration"], name="lead_org_collab")]
+
+    def __str__(self) -> str:
+        return f"{self.email} ({self.campaign_id})"

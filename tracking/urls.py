@@ -1,6 +1,7 @@
 from django.urls import path
 
 from kolhub.views import SectionIndexView
+from tracking import views
 
 urlpatterns = [
     path(
@@ -14,5 +15,32 @@ urlpatterns = [
             ),
         ),
         name="tracking_index",
+    ),
+    # Promo codes, landing pages and leads of one campaign.
+    path(
+        "campaigns/<int:campaign_id>/",
+        views.CampaignTrackingView.as_view(),
+        name="campaign_tracking",
+    ),
+    path(
+        "campaigns/<int:campaign_id>/codes/",
+        views.PromoCodeCreateView.as_view(),
+        name="promo_code_create",
+    ),
+    path(
+        "campaigns/<int:campaign_id>/codes/<int:promo_code_id>/active/",
+        views.PromoCodeActiveView.as_view(),
+        name="promo_code_active",
+    ),
+    path(
+        "campaigns/<int:campaign_id>/landing-pages/",
+        views.LandingPageCreateView.as_view(),
+        name="landing_page_create",
+    ),
+    path("campaigns/<int:campaign_id>/leads/", views.LeadListView.as_view(), name="campaign_leads"),
+    path(
+        "campaigns/<int:campaign_id>/leads.csv",
+        views.LeadExportView.as_view(),
+        name="campaign_leads_export",
     ),
 ]

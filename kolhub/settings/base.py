@@ -282,6 +282,8 @@ CONTRACTS_USAGE_WARNING_DAYS = env.int("CONTRACTS_USAGE_WARNING_DAYS", default=3
 # /verify/ refuses larger uploads before reading them (a sealed contract is ~100 KB).
 CONTRACTS_VERIFY_MAX_BYTES = env.int("CONTRACTS_VERIFY_MAX_BYTES", default=20 * 1024 * 1024)
 CONTRACTS_VERIFY_PER_MINUTE = env.int("CONTRACTS_VERIFY_PER_MINUTE", default=30)
+# Lead forms one visitor (salted hash of the address) may post per hour on landing pages.
+TRACKING_LEADS_PER_HOUR = env.int("TRACKING_LEADS_PER_HOUR", default=10)
 # Signers' IP addresses for the evidence: with N trusted proxies in front of the app, the
 # Nth address from the right of X-Forwarded-For; 0 uses the connection's address.
 CONTRACTS_PROXY_HOPS = env.int("CONTRACTS_PROXY_HOPS", default=0)

@@ -1,0 +1,28 @@
+"""{% portal_tracking %}: the creator's own promo codes, landing page and lead count on a
+portal collaboration page. Read by collaboration — the one the portal already resolved
+for its creator — so nothing of another creator can appear."""
+
+from __future__ import annotations
+
+from django import template
+
+from tracking import selectors
+
+register = template.Library()
+
+
+@register.inclusion_tag("portal/_tracking.html", takes_context=True)
+def portal_tracking(context) -> dict:
+    organization = context["request"].portal.organization
+    collaboration = context["collaboration"]
+    codes = selectors.promo_code_list(organization=organization, collaboration=collaboration)
+    return {
+        "request": context["request"],
+        "codes": [code for code in codes if code.is_active],
+        "page": selectors.landing_page_for_collaboration(
+            organization=organization, collaboration=collaboration
+        ),
+        "lead_count": selectors.lead_count_for_collaboration(
+            organization=organization, collaboration=collaboration
+        ),
+    }
