@@ -50,6 +50,8 @@ urlpatterns = [
     # Public contract routes (/sign/<token>/, /verify/): by module path, kolhub imports no
     # later app.
     path("", include("contracts.public_urls")),
+    # Tracking links' public redirect /r/<code>.
+    path("", include("tracking.public_urls")),
     # Webhooks from tracking providers: outside /o/, each finds its organization itself.
     path("hooks/", include("campaigns.hook_urls")),
     # The creator portal: outside /o/, it enters the tenant of the link itself.
