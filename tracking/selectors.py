@@ -18,7 +18,9 @@ def tracking_link_list(
     )
     if collaboration is not None:
         qs = qs.filter(collaboration=collaboration)
-    return qs.select_related("collaboration__creator", "collaboration__campaign")
+    return qs.select_related("collaboration__creator", "collaboration__campaign").order_by(
+        "platform", "id"
+    )
 
 
 def tracking_link_get(organization: Organization, *, link_id: int) -> TrackingLink:

@@ -17,6 +17,7 @@ org_patterns = [
     path("", include("creators.api_urls")),
     path("", include("campaigns.api_urls")),
     path("", include("contracts.api_urls")),
+    path("", include("tracking.api_urls")),
 ]
 
 urlpatterns = [
