@@ -68,7 +68,7 @@ class TrackingLinkApi(
     serializer_class = TrackingLinkSerializer
 
     def get_org_queryset(self, organization):
-        return selectors.tracking_link_list(organization)
+        return selectors.tracking_link_list(organization=organization)
 
     @extend_schema(request=TrackingLinkCreateSerializer, responses={201: TrackingLinkSerializer})
     def create(self, request, *args, **kwargs):
@@ -83,14 +83,14 @@ class TrackingLinkApi(
             raise serializers.ValidationError({"collaboration": ["Not found."]}) from None
         user, _label = request_actor(request)
         link = services.tracking_link_create(
-            self.organization, collaboration=collaboration, platform=data["platform"],
+            organization=self.organization, collaboration=collaboration, platform=data["platform"],
             destination_url=data["destination_url"], by=user,
         )  # fmt: skip
-        fresh = selectors.tracking_link_get(self.organization, link_id=link.pk)
+        fresh = selectors.tracking_link_get(organization=self.organization, link_id=link.pk)
         return Response(self.get_serializer(fresh).data, status=status.HTTP_201_CREATED)
 
     def perform_destroy(self, instance):
-        services.tracking_link_delete(self.organization, link=instance)
+        services.tracking_link_delete(organization=self.organization, link=instance)
 
 
 class ClickSerializer(serializers.ModelSerializer):
@@ -121,4 +121,4 @@ class ClickApi(mixins.ListModelMixin, OrganizationViewSet):
     serializer_class = ClickSerializer
 
     def get_org_queryset(self, organization):
-        return selectors.click_list(organization)
+        return selectors.click_list(organization=organization)

@@ -33,7 +33,7 @@ def demo_links_seed(*, organization: Organization) -> int:
             stage__in=[Stage.PUBLISHED, Stage.PAID]
         ).order_by("id"):
             made.append(services.tracking_link_create(
-                organization, collaboration=collaboration, platform="instagram",
+                organization=organization, collaboration=collaboration, platform="instagram",
                 destination_url=f"https://{organization.slug}.example/shop?ref=demo",
                 by=owner.user if owner else None,
             ))  # fmt: skip

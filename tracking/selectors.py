@@ -10,7 +10,7 @@ from tracking.models import Click, TrackingLink
 
 
 def tracking_link_list(
-    organization: Organization, *, collaboration: Collaboration | None = None
+    *, organization: Organization, collaboration: Collaboration | None = None
 ) -> QuerySet[TrackingLink]:
     qs = TrackingLink.objects.filter(organization=organization).annotate(
         clicks_recorded=Count("clicks"),
@@ -23,11 +23,11 @@ def tracking_link_list(
     )
 
 
-def tracking_link_get(organization: Organization, *, link_id: int) -> TrackingLink:
-    return tracking_link_list(organization).get(pk=link_id)
+def tracking_link_get(*, organization: Organization, link_id: int) -> TrackingLink:
+    return tracking_link_list(organization=organization).get(pk=link_id)
 
 
-def click_list(organization: Organization, *, link_id: int | None = None,
+def click_list(*, organization: Organization, link_id: int | None = None,
                unique: bool | None = None, since=None, until=None) -> QuerySet[Click]:  # fmt: skip
     qs = Click.objects.filter(organization=organization)
     if link_id is not None:

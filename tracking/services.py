@@ -14,7 +14,7 @@ from tracking.models import LinkCode, TrackingLink
 
 
 @transaction.atomic
-def tracking_link_create(organization: Organization, *, collaboration: Collaboration,
+def tracking_link_create(*, organization: Organization, collaboration: Collaboration,
                          platform: str, destination_url: str, by=None) -> TrackingLink:  # fmt: skip
     if collaboration.organization_id != organization.pk:
         # FK checks bypass RLS (TENANCY.md): refuse another organization's row here.
@@ -51,7 +51,7 @@ def tracking_link_create(organization: Organization, *, collaboration: Collabora
 
 
 @transaction.atomic
-def tracking_link_delete(organization: Organization, *, link: TrackingLink) -> None:
+def tracking_link_delete(*, organization: Organization, link: TrackingLink) -> None:
     if link.organization_id != organization.pk:
         raise ValidationError("Link not found.")
     code = link.code

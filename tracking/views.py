@@ -41,7 +41,7 @@ class TrackingLinkCreateView(CollaborationActionView):
         collaboration = self.collaboration()
         try:
             link = services.tracking_link_create(
-                self.organization, collaboration=collaboration,
+                organization=self.organization, collaboration=collaboration,
                 platform=request.POST.get("platform", ""),
                 destination_url=request.POST.get("destination_url", ""), by=request.user,
             )  # fmt: skip
@@ -62,7 +62,7 @@ class TrackingLinkDeleteView(TrackingLinkMixin, View):
     def post(self, request, org_slug: str, link_id: int):
         link = self.link()
         collaboration = link.collaboration
-        services.tracking_link_delete(self.organization, link=link)
+        services.tracking_link_delete(organization=self.organization, link=link)
         messages.success(request, f"Tracking link /r/{link.code} deleted.")
         return HttpResponseRedirect(collaboration_url(org_slug, collaboration, "tracking-links"))
 

@@ -18,5 +18,7 @@ def portal_tracking_links(context) -> dict:
     links = []
     # Belt and braces: only links of a collaboration of the portal's own creator.
     if collaboration.creator_id == portal.creator.pk:
-        links = selectors.tracking_link_list(portal.organization, collaboration=collaboration)
+        links = selectors.tracking_link_list(
+            organization=portal.organization, collaboration=collaboration
+        )
     return {"links": links, "base_url": context["request"].build_absolute_uri("/r/")}

@@ -77,7 +77,7 @@ def test_link_created_with_handle_and_register(tenant_a):
         assert q["utm_content"] == ["zebra_handle"] and q["utm_medium"] == ["influencer"]
         assert q["utm_campaign"] == [collaboration.campaign.slug]
         with pytest.raises(ValidationError):
-            services.tracking_link_create(tenant_a.organization, collaboration=collaboration,
+            services.tracking_link_create(organization=tenant_a.organization, collaboration=collaboration,
                                           platform="instagram", destination_url="https://a.example")  # fmt: skip
     assert LinkCode.objects.get(code=link.code).link_id == link.pk
     assert len(link.code) == 8
@@ -138,7 +138,7 @@ def test_repeat_within_30_minutes_counts_once(tenant_a):
         visit(link.code)
     assert clicks.flush_clicks() == 5
     with tenant_a.context():
-        row = selectors.tracking_link_get(tenant_a.organization, link_id=link.pk)
+        row = selectors.tracking_link_get(organization=tenant_a.organization, link_id=link.pk)
         assert (row.clicks_recorded, row.clicks_unique) == (5, 3)
 
 
@@ -190,7 +190,7 @@ def test_deleted_link_stops_redirecting(tenant_a, django_capture_on_commit_callb
         _c, link = linked(tenant_a.organization)
     assert visit(link.code).status_code == 302
     with tenant_a.context(), django_capture_on_commit_callbacks(execute=True):
-        services.tracking_link_delete(tenant_a.organization, link=link)
+        services.tracking_link_delete(organization=tenant_a.organization, link=link)
     assert visit(link.code).status_code == 404
 
 

@@ -17,7 +17,7 @@ def test_creator_sees_own_links_only(tenant_a, tenant_b):
     with tenant_a.context():
         mine = ready_to_ship(tenant_a.organization, name="Ada", email="ada@links.test")
         other = ready_to_ship(tenant_a.organization, name="Bea", email="bea@links.test")
-        link = services.tracking_link_create(tenant_a.organization, collaboration=mine,
+        link = services.tracking_link_create(organization=tenant_a.organization, collaboration=mine,
                                              platform="tiktok",
                                              destination_url="https://zebra-dest.example/")  # fmt: skip
     Client(HTTP_USER_AGENT="Mozilla/5.0 (iPhone) Mobile").get(f"/r/{link.code}")

@@ -13,7 +13,7 @@ def linked(organization, *, destination="https://shop.example/p?ref=x&utm_source
     creator = make_creator(organization, role=role, accounts=[
         {"platform": "instagram", "handle": handle, "followers": 10_000}])  # fmt: skip
     collaboration = make_collaboration(organization, campaign, creator=creator)
-    link = services.tracking_link_create(organization, collaboration=collaboration,
+    link = services.tracking_link_create(organization=organization, collaboration=collaboration,
                                          platform="instagram", destination_url=destination,
                                          by=by)  # fmt: skip
     return collaboration, link

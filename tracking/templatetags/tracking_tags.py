@@ -20,7 +20,9 @@ def tracking_links_panel(context) -> dict:
         "campaign": context["campaign"],
         "collaboration": collaboration,
         "can_write": context.get("can_write"),
-        "links": selectors.tracking_link_list(organization, collaboration=collaboration),
+        "links": selectors.tracking_link_list(
+            organization=organization, collaboration=collaboration
+        ),
         "platforms": Platform.choices,
         "base_url": request.build_absolute_uri("/r/") if request else "/r/",
         "csrf_token": context.get("csrf_token"),
