@@ -42,6 +42,7 @@ log = logging.getLogger(__name__)
 
 DEDUPE_WINDOW = timedelta(minutes=30)
 CODE_TTL = 60 * 60
+CODE_MAX_LENGTH = 16
 BATCH_SIZE = 5000  # Lua's unpack() takes up to ~8000 values
 
 # Crawlers, link unfurlers and HTTP libraries: redirected, never counted.
@@ -91,6 +92,9 @@ def forget_code(code: str) -> None:
 
 def resolve_code(code: str) -> dict | None:
     """{"url", "org", "link"} for a code, or None."""
+    if len(code) > CODE_MAX_LENGTH or not code.isalnum():
+        # Anything we never issue is not looked up: no junk keys in Redis, no query.
+        return None
     try:
         cached = _redis().get(_key(f"code:{code}"))
         if cached:

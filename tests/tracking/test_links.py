@@ -276,3 +276,5 @@ def test_public_redirect_leaks_nothing_of_the_tenant(tenant_a):
     assert tenant_a.organization.slug.encode() not in response.content
     assert response.content == b""
     assert visit(link.code.lower() + "x").status_code == 404
+    assert visit("x" * 500).status_code == 404
+    assert visit("abc%2F..%2Fdef").status_code == 404
