@@ -68,4 +68,9 @@ app.conf.beat_schedule = {
         "task": "campaigns.tasks.send_follow_ups_task",
         "schedule": 60 * 60,
     },
+    # Tracking-link clicks buffered in Redis, COPYed into PostgreSQL (tracking.clicks).
+    "flush-tracking-clicks": {
+        "task": "tracking.tasks.flush_clicks_task",
+        "schedule": 15,
+    },
 }

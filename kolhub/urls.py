@@ -50,7 +50,7 @@ urlpatterns = [
     # Public contract routes (/sign/<token>/, /verify/): by module path, kolhub imports no
     # later app.
     path("", include("contracts.public_urls")),
-    # Public landing pages (/l/<slug>/): each finds its organization itself.
+    # Public tracking routes: landing pages /l/<slug>/ and the link redirect /r/<code>.
     path("", include("tracking.public_urls")),
     # Webhooks from tracking providers: outside /o/, each finds its organization itself.
     path("hooks/", include("campaigns.hook_urls")),

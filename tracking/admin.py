@@ -1,11 +1,24 @@
 """Admin for promo codes, landing pages, leads and the public slug register. Leads and
 the register are read-only (they are written by the public page and its service);
-codes may be switched on and off."""
+codes may be switched on and off.
+
+"""
+
+from __future__ import annotations
 
 from django.contrib import admin
 
 from kolhub.admin import TenantAdmin
-from tracking.models import LandingPage, LandingPageSlug, Lead, PromoCode
+from tracking.models import (
+    Click,
+    ClickFallback,
+    LandingPage,
+    LandingPageSlug,
+    Lead,
+    LinkCode,
+    PromoCode,
+    TrackingLink,
+)
 
 
 class _ReadOnly:
@@ -71,3 +84,41 @@ class LeadAdmin(_ReadOnly, TenantAdmin):
 class LandingPageSlugAdmin(_ReadOnly, admin.ModelAdmin):
     list_display = ["slug", "organization", "landing_page_id", "created_at"]
     search_fields = ["slug"]
+
+
+@admin.register(TrackingLink)
+class TrackingLinkAdmin(TenantAdmin):
+    list_display = ["code", "organization", "collaboration", "platform", "destination_url"]
+    list_filter = ("organization", "platform")
+    search_fields = ["code", "destination_url"]
+    raw_id_fields = ["collaboration", "created_by"]
+    # The code and URL are written by tracking.services with the LinkCode register.
+    readonly_fields = ("code", "tracked_url", "created_at", "updated_at")
+
+
+@admin.register(Click)
+class ClickAdmin(TenantAdmin):
+    list_display = [
+        "click_id",
+        "organization",
+        "link",
+        "clicked_at",
+        "is_unique",
+        "user_agent_class",
+    ]
+    list_filter = ("organization", "is_unique", "user_agent_class")
+    raw_id_fields = ["link"]
+    readonly_fields = ("click_id", "visitor_hash", "batch_id", "created_at", "updated_at")
+
+
+@admin.register(LinkCode)
+class LinkCodeAdmin(admin.ModelAdmin):
+    list_display = ["code", "organization", "link_id"]
+    search_fields = ["code"]
+    readonly_fields = ["code", "organization", "link_id", "target_url"]
+
+
+@admin.register(ClickFallback)
+class ClickFallbackAdmin(admin.ModelAdmin):
+    list_display = ["id", "created_at"]
+    readonly_fields = ["payload", "created_at"]

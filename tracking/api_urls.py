@@ -37,4 +37,10 @@ urlpatterns = [
         api.LeadApi.as_view({"get": "export"}),
         name="api_campaign_leads_csv",
     ),
-]
+    path("tracking-links/", api.TrackingLinkApi.as_view({"get": "list", "post": "create"}),
+         name="api_tracking_link_list"),
+    path("tracking-links/<int:link_id>/",
+         api.TrackingLinkApi.as_view({"get": "retrieve", "delete": "destroy"}),
+         name="api_tracking_link_detail"),
+    path("clicks/", api.ClickApi.as_view({"get": "list"}), name="api_click_list"),
+]  # fmt: skip

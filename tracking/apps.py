@@ -6,8 +6,12 @@ class TrackingConfig(AppConfig):
 
     def seed_demo(self, *, organizations, stdout) -> None:
         """kolhub's seed_demo hook: a promo code, a landing page and a few leads on each
-        demo campaign (tracking.seeding). Runs after campaigns' hook (app order)."""
-        from tracking.seeding import demo_tracking_seed
+        demo campaign, and tracking links with clicks for its published collaborations
+        (tracking.seeding). Runs after campaigns' hook (app order)."""
+        from tracking.seeding import demo_links_seed, demo_tracking_seed
 
         for organization in organizations:
             demo_tracking_seed(organization=organization, stdout=stdout)
+            made = demo_links_seed(organization=organization)
+            if made:
+                stdout.write(f"{organization.name}: {made} tracking links with demo clicks")

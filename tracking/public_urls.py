@@ -1,9 +1,12 @@
-"""Public tracking routes, outside /o/: each finds its organization itself."""
+"""Public tracking routes, outside /o/, mounted at the site root by kolhub/urls.py: each
+finds its organization itself. /l/<slug>/ is a creator's landing page; /r/<code> a
+tracking link's redirect."""
 
 from django.urls import path
 
-from tracking import public_views
+from tracking import public_views, views
 
 urlpatterns = [
     path("l/<slug:slug>/", public_views.LandingPageView.as_view(), name="landing_page"),
+    path("r/<str:code>", views.redirect_view, name="tracking_redirect"),
 ]

@@ -43,4 +43,20 @@ urlpatterns = [
         views.LeadExportView.as_view(),
         name="campaign_leads_export",
     ),
+    # Tracking links: a section on the collaboration page (tracking.templatetags).
+    path(
+        "campaigns/<int:campaign_id>/collaborations/<int:collaboration_id>/links/",
+        views.TrackingLinkCreateView.as_view(),
+        name="tracking_link_create",
+    ),
+    path(
+        "links/<int:link_id>/delete/",
+        views.TrackingLinkDeleteView.as_view(),
+        name="tracking_link_delete",
+    ),
+    path(
+        "links/<int:link_id>/qr.<str:kind>",
+        views.TrackingLinkQrView.as_view(),
+        name="tracking_link_qr",
+    ),
 ]

@@ -1,6 +1,10 @@
 """{% portal_tracking %}: the creator's own promo codes, landing page and lead count on a
 portal collaboration page. Read by collaboration — the one the portal already resolved
-for its creator — so nothing of another creator can appear."""
+for its creator — so nothing of another creator can appear.
+
+{% portal_tracking_links %}: the creator's own tracking links for this collaboration,
+with their click counts, to paste into captions and bios. Read by tracking's selectors
+for the collaboration the portal already resolved for its own creator."""
 
 from __future__ import annotations
 
@@ -26,3 +30,16 @@ def portal_tracking(context) -> dict:
             organization=organization, collaboration=collaboration
         ),
     }
+
+
+@register.inclusion_tag("portal/_tracking_links.html", takes_context=True)
+def portal_tracking_links(context) -> dict:
+    portal = context["request"].portal
+    collaboration = context["collaboration"]
+    links = []
+    # Belt and braces: only links of a collaboration of the portal's own creator.
+    if collaboration.creator_id == portal.creator.pk:
+        links = selectors.tracking_link_list(
+            organization=portal.organization, collaboration=collaboration
+        )
+    return {"links": links, "base_url": context["request"].build_absolute_uri("/r/")}

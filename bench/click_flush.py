@@ -1,0 +1,120 @@
+"""Click flush: 1,000,000 buffered clicks through the real flush.
+
+Pushes clicks for 50 links in the wire format record_click writes (the JSON the Redis
+buffer holds), then (a) times tracking.clicks.flush_clicks, which moves them in batches to
+processing lists, COPYs each into a staging table and inserts ON CONFLICT DO NOTHING, and
+(b) the baseline, in the same run: a raw COPY of the same rows into a bare table with
+the click's columns (no staging, no conflict check, no Redis).
+
+Figures: rows_per_s for (a), copy_rows_per_s for (b), and ratio = copy_rows_per_s /
+rows_per_s, the cost of the buffer's bookkeeping and idempotency on top of COPY."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import time
+import uuid
+from datetime import UTC, datetime, timedelta
+
+from common import bench_database, setup_django
+
+ROWS = int(os.environ.get("BENCH_ROWS", 1_000_000))
+LINKS = 50
+SEED = 20261126
+
+
+def wire_rows(org_id: int, link_ids: list[int]):
+    rng = random.Random(SEED)
+    start = datetime(2026, 11, 1, tzinfo=UTC)
+    for n in range(ROWS):
+        yield {
+            "click_id": uuid.UUID(int=rng.getrandbits(128), version=4).hex, "org": org_id,
+            "link": link_ids[n % LINKS], "at": (start + timedelta(seconds=n)).isoformat(),
+            "visitor": f"{rng.getrandbits(256):064x}", "ua": rng.choice(["mobile", "desktop"]),
+            "ref": rng.choice(["", "www.instagram.com", "www.tiktok.com"]),
+            "unique": rng.random() < 0.7,
+        }  # fmt: skip
+
+
+def main() -> None:
+    setup_django()
+    from django.conf import settings
+
+    # A key prefix of the bench's own: a dev server's buffer on the same Redis is not ours.
+    settings.CACHES["default"]["KEY_PREFIX"] = f"kolhub-bench-{uuid.uuid4().hex[:8]}"
+    from django.db import connection
+
+    from kolhub.models import Organization, User
+    from kolhub.tenancy.context import tenant_context
+    from tests.campaigns.factories import make_campaign, make_collaboration
+    from tracking import clicks, services
+    from tracking.models import Click
+
+    with bench_database("click_flush"):
+        organization = Organization.objects.create(name="Bench brand", slug="bench-clicks")
+        user = User.objects.create_user(email="bench@clicks.test")
+        with tenant_context(organization):
+            campaign = make_campaign(organization, name="Bench clicks")
+            link_ids = [
+                services.tracking_link_create(
+                    organization=organization, by=user, platform="instagram",
+                    collaboration=make_collaboration(organization, campaign),
+                    destination_url=f"https://shop.example/p{n}",
+                ).pk
+                for n in range(LINKS)
+            ]  # fmt: skip
+        redis = clicks._redis()
+        print(f"pushing {ROWS:,} clicks to the buffer", flush=True)
+        rows = []
+        pipe = redis.pipeline(transaction=False)
+        for n, row in enumerate(wire_rows(organization.pk, link_ids), 1):
+            rows.append(row)
+            pipe.rpush(clicks._key(clicks.BUFFER), json.dumps(row))
+            if n % 10_000 == 0:
+                pipe.execute()
+        pipe.execute()
+
+        print("flush_clicks", flush=True)
+        start = time.perf_counter()
+        inserted = clicks.flush_clicks()
+        seconds = time.perf_counter() - start
+        with tenant_context(organization):
+            stored = Click.objects.count()
+        assert inserted == stored == ROWS, (inserted, stored)
+        print(f"{inserted:,} rows in {seconds:.1f}s", flush=True)
+
+        print("baseline: raw COPY of the same rows", flush=True)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "CREATE TABLE bench_click_copy (click_id uuid, organization_id bigint,"
+                " link_id bigint, clicked_at timestamptz, visitor_hash varchar(64),"
+                " user_agent_class varchar(8), referrer_host varchar(255), is_unique boolean)"
+            )
+            start = time.perf_counter()
+            with cursor.cursor.copy(
+                f"COPY bench_click_copy ({clicks._STAGE_COLUMNS}) FROM STDIN"
+            ) as copy:
+                for r in rows:
+                    copy.write_row((r["click_id"], r["org"], r["link"], r["at"], r["visitor"],
+                                    r["ua"], r["ref"], r["unique"]))  # fmt: skip
+            copy_seconds = time.perf_counter() - start
+        print(f"raw COPY {copy_seconds:.1f}s", flush=True)
+        print(
+            json.dumps(
+                {
+                    "benchmark": "click_flush",
+                    "rows": ROWS,
+                    "seconds": round(seconds, 2),
+                    "rows_per_s": round(ROWS / seconds),
+                    "copy_seconds": round(copy_seconds, 2),
+                    "copy_rows_per_s": round(ROWS / copy_seconds),
+                    "ratio": round((ROWS / copy_seconds) / (ROWS / seconds), 2),
+                }
+            )
+        )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,14 @@
+"""Click flush, run by beat every 15 seconds (kolhub/celery.py) and callable by hand."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from tracking.clicks import flush_clicks
+
+
+@shared_task
+def flush_clicks_task() -> int:
+    # A platform job: it writes clicks of every organization, each row carrying its own
+    # organization_id checked against its link (tracking.clicks._INSERT).
+    return flush_clicks()
