@@ -6,8 +6,8 @@ processing lists, COPYs each into a staging table and inserts ON CONFLICT DO NOT
 (b) the baseline, in the same run: a raw COPY of the same rows into a bare table with
 the click's columns (no staging, no conflict check, no Redis).
 
-Figures: rows_per_s for (a), copy_rows_per_s for (b), and ratio = copy_rows_per_s /
-rows_per_s, the cost of the buffer's bookkeeping and idempotency on top of COPY."""
+Figures: rows_per_s for (a), copy_rows_per_s for (b), and ratio = rows_per_s /
+copy_rows_per_s, the share of raw COPY's rate the flush keeps (issue 6's target: ≥ 0.5)."""
 
 from __future__ import annotations
 
@@ -110,7 +110,7 @@ def main() -> None:
                     "rows_per_s": round(ROWS / seconds),
                     "copy_seconds": round(copy_seconds, 2),
                     "copy_rows_per_s": round(ROWS / copy_seconds),
-                    "ratio": round((ROWS / copy_seconds) / (ROWS / seconds), 2),
+                    "ratio": round((ROWS / seconds) / (ROWS / copy_seconds), 2),
                 }
             )
         )

@@ -14,7 +14,7 @@ is_unique=false, so "recorded" and "unique" are both counts over one table.
 
 Flush: a Lua script moves up to N items from the buffer to a processing list named for
 a new batch id and records the id in a pending set, atomically. The batch is COPYed into
-a temporary staging table and inserted ON CONFLICT (click_id) DO NOTHING, then the
+a temporary staging table and inserted ON CONFLICT (organization_id, click_id) DO NOTHING, then the
 processing list is deleted. A worker killed before the commit leaves the batch in the
 pending set, and the next flush runs it again (nothing lost); killed after the commit
 and before the delete, the rerun inserts nothing (nothing duplicated)."""
@@ -214,7 +214,7 @@ FROM (
 -- A link deleted since the click takes its clicks with it; the organization must match
 -- the link's, so a forged buffer entry cannot file a click under another tenant.
 JOIN tracking_trackinglink l ON l.id = s.link_id AND l.organization_id = s.organization_id
-ON CONFLICT (click_id) DO NOTHING
+ON CONFLICT (organization_id, click_id) DO NOTHING
 """
 
 

@@ -83,8 +83,10 @@ class LandingPage(TenantModel):
     """The public page of one collaboration. Shows only its own fields and the creator's
     public face (name, photo, credentials) — nothing else of the tenant."""
 
-    collaboration = models.OneToOneField(
-        "campaigns.Collaboration", on_delete=models.CASCADE, related_name="landing_page"
+    # One per collaboration: a constraint with the organization (TENANCY.md: no tenant
+    # table is unique on its own), not a one-to-one field.
+    collaboration = models.ForeignKey(
+        "campaigns.Collaboration", on_delete=models.CASCADE, related_name="landing_pages"
     )
     # Unique across the deployment (LandingPageSlug holds the rule): it is the public URL.
     slug = models.SlugField(max_length=80)
@@ -107,6 +109,11 @@ class LandingPage(TenantModel):
 
     class Meta:
         ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "collaboration"], name="landing_page_per_collaboration"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.slug
@@ -178,7 +185,9 @@ class TrackingLink(TenantModel):
     # The destination with our UTM tags, built once by tracking.links.tracked_url so the
     # redirect does no work beyond appending the click id.
     tracked_url = models.URLField(max_length=2000)
-    code = models.CharField(max_length=16, unique=True)
+    # Unique across the deployment through LinkCode (the public register); here, like
+    # every tenant table's rule, with the organization.
+    code = models.CharField(max_length=16)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -189,7 +198,8 @@ class TrackingLink(TenantModel):
             models.UniqueConstraint(
                 fields=["organization", "collaboration", "platform"],
                 name="tracking_link_one_per_platform",
-            )
+            ),
+            models.UniqueConstraint(fields=["organization", "code"], name="tracking_link_code"),
         ]
 
     def __str__(self) -> str:
@@ -220,7 +230,7 @@ class Click(TenantModel):
     link = models.ForeignKey(TrackingLink, on_delete=models.CASCADE, related_name="clicks")
     # The id appended to the destination as kh_click; the flush inserts ON CONFLICT DO
     # NOTHING on it, which is what makes a retried batch harmless.
-    click_id = models.UUIDField(unique=True, default=uuid.uuid4)
+    click_id = models.UUIDField(default=uuid.uuid4)
     clicked_at = models.DateTimeField()
     # HMAC-SHA256 of IP + user agent with a server-side key: raw IPs are never stored.
     visitor_hash = models.CharField(max_length=64)
@@ -234,6 +244,9 @@ class Click(TenantModel):
         ordering = ["-clicked_at"]
         indexes = [
             models.Index(fields=["organization", "link", "clicked_at"], name="click_org_link_at"),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "click_id"], name="click_unique_id"),
         ]
 
     def __str__(self) -> str:

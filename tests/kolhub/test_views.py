@@ -205,6 +205,9 @@ def test_tenant_unique_constraints_include_the_organization():
             )
         for constraint in model._meta.constraints:
             if isinstance(constraint, models.UniqueConstraint):
-                assert "organization" in constraint.fields, (model.__name__, constraint.name)
+                # Fields, or expressions such as ("organization", Upper("code")).
+                names = set(constraint.fields)
+                names |= {getattr(e, "name", None) for e in constraint.expressions}
+                assert "organization" in names, (model.__name__, constraint.name)
         for together in model._meta.unique_together:
             assert "organization" in together, model.__name__

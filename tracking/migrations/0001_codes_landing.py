@@ -124,9 +124,9 @@ class Migration(migrations.Migration):
                 ("is_active", models.BooleanField(default=True)),
                 (
                     "collaboration",
-                    models.OneToOneField(
+                    models.ForeignKey(
                         on_delete=django.db.models.deletion.CASCADE,
-                        related_name="landing_page",
+                        related_name="landing_pages",
                         to="campaigns.collaboration",
                     ),
                 ),
@@ -161,6 +161,12 @@ class Migration(migrations.Migration):
             ],
             options={
                 "ordering": ["-created_at"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("organization", "collaboration"),
+                        name="landing_page_per_collaboration",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(

@@ -87,7 +87,7 @@ class Migration(migrations.Migration):
                     models.URLField(help_text="http or https only", max_length=1000),
                 ),
                 ("tracked_url", models.URLField(max_length=2000)),
-                ("code", models.CharField(max_length=16, unique=True)),
+                ("code", models.CharField(max_length=16)),
                 (
                     "collaboration",
                     models.ForeignKey(
@@ -130,7 +130,7 @@ class Migration(migrations.Migration):
                 ),
                 ("created_at", models.DateTimeField(auto_now_add=True)),
                 ("updated_at", models.DateTimeField(auto_now=True)),
-                ("click_id", models.UUIDField(default=uuid.uuid4, unique=True)),
+                ("click_id", models.UUIDField(default=uuid.uuid4)),
                 ("clicked_at", models.DateTimeField()),
                 ("visitor_hash", models.CharField(max_length=64)),
                 (
@@ -174,6 +174,18 @@ class Migration(migrations.Migration):
             constraint=models.UniqueConstraint(
                 fields=("organization", "collaboration", "platform"),
                 name="tracking_link_one_per_platform",
+            ),
+        ),
+        migrations.AddConstraint(
+            model_name="trackinglink",
+            constraint=models.UniqueConstraint(
+                fields=("organization", "code"), name="tracking_link_code"
+            ),
+        ),
+        migrations.AddConstraint(
+            model_name="click",
+            constraint=models.UniqueConstraint(
+                fields=("organization", "click_id"), name="click_unique_id"
             ),
         ),
         migrations.AddIndex(
