@@ -6,6 +6,8 @@ render. The public pages (/sign/<token>/, /verify/) are in contracts.public_view
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -318,6 +320,27 @@ class _TermsFormMixin(OrganizationMixin):
             route_terms_errors(error, form, deliverables, installments)
             return None
 
+    def save(self, forms: dict, write):
+        """Parse the posted forms and hand the terms to `write` (contract_create or
+        contract_update, the rest of its arguments bound); the contract, or None with
+        the errors put on the forms."""
+        terms = self.parse(forms)
+        if terms is None:
+            return None
+        form = forms["form"]
+        try:
+            return write(
+                organization=self.organization,
+                terms=terms,
+                template_version=self.version(form),
+                signing_order=form.cleaned_data["signing_order"],
+                title=form.cleaned_data["title"],
+                actor=actor_for(self.request),
+            )
+        except ValidationError as error:
+            route_terms_errors(error, form, forms["deliverables"], forms["installments"])
+            return None
+
     def version(self, form) -> ContractTemplateVersion:
         return _or_404(
             selectors.template_version_get,
@@ -389,26 +412,11 @@ class ContractCreateView(_TermsFormMixin, TemplateView):
         if collaboration is None:
             raise Http404("Choose a collaboration")
         forms = self.forms(request.POST)
-        terms = self.parse(forms)
-        if terms is not None:
-            try:
-                contract = services.contract_create(
-                    organization=self.organization,
-                    collaboration=collaboration,
-                    terms=terms,
-                    template_version=self.version(forms["form"]),
-                    signing_order=forms["form"].cleaned_data["signing_order"],
-                    title=forms["form"].cleaned_data["title"],
-                    actor=actor_for(request),
-                )
-            except ValidationError as error:
-                route_terms_errors(
-                    error, forms["form"], forms["deliverables"], forms["installments"]
-                )
-            else:
-                messages.success(request, "Draft saved. Review it, then send it for signature.")
-                return redirect("contract_detail", self.organization.slug, contract.pk)
-        return self.render_to_response(self.get_context_data(**forms))
+        contract = self.save(forms, partial(services.contract_create, collaboration=collaboration))
+        if contract is None:
+            return self.render_to_response(self.get_context_data(**forms))
+        messages.success(request, "Draft saved. Review it, then send it for signature.")
+        return redirect("contract_detail", self.organization.slug, contract.pk)
 
 
 class ContractEditView(_ContractMixin, _TermsFormMixin, TemplateView):
@@ -447,36 +455,18 @@ class ContractEditView(_ContractMixin, _TermsFormMixin, TemplateView):
     def post(self, request, *args, **kwargs):
         contract = self.contract()
         forms = self.forms(request.POST)
-        terms = self.parse(forms)
-        if terms is not None:
-            try:
-                current = services.contract_update(
-                    organization=self.organization,
-                    contract=contract,
-                    terms=terms,
-                    template_version=self.version(forms["form"]),
-                    signing_order=forms["form"].cleaned_data["signing_order"],
-                    title=forms["form"].cleaned_data["title"],
-                    actor=actor_for(request),
-                )
-            except ValidationError as error:
-                route_terms_errors(
-                    error, forms["form"], forms["deliverables"], forms["installments"]
-                )
-            else:
-                if current.pk != contract.pk:
-                    messages.warning(
-                        request,
-                        (
-                            f"Version {contract.version} had been sent, so your changes made "
-                            f"version {current.version}: earlier signatures are void. Send it "
-                            "when ready."
-                        ),
-                    )
-                else:
-                    messages.success(request, "Draft saved.")
-                return redirect("contract_detail", self.organization.slug, current.pk)
-        return self.render_to_response(self.get_context_data(**forms))
+        current = self.save(forms, partial(services.contract_update, contract=contract))
+        if current is None:
+            return self.render_to_response(self.get_context_data(**forms))
+        if current.pk != contract.pk:
+            messages.warning(
+                request,
+                f"Version {contract.version} had been sent, so your changes made version "
+                f"{current.version}: earlier signatures are void. Send it when ready.",
+            )
+        else:
+            messages.success(request, "Draft saved.")
+        return redirect("contract_detail", self.organization.slug, current.pk)
 
 
 class ContractDetailView(_ContractMixin, TemplateView):
