@@ -3,6 +3,27 @@ leads (touchpoints.py); store connections, orders and the attribution ledger
 (conversions.py); content metrics and share of voice (metrics.py); daily rollups
 (rollups.py). Import from here: `from tracking.models import Click`."""
 
+from tracking.models.conversions import (
+    AttributionEntry,
+    ConnectionStatus,
+    Conversion,
+    ConversionKind,
+    ConversionSource,
+    CreditRule,
+    EntryKind,
+    Refund,
+    StoreConnection,
+    StoreKind,
+    WebhookDelivery,
+)
+from tracking.models.metrics import (
+    ENGAGEMENT_FIELDS,
+    METRIC_FIELDS,
+    ContentMetricSnapshot,
+    MetricSource,
+    VoiceKeyword,
+)
+from tracking.models.rollups import COUNT_FIELDS, MONEY_FIELDS, DailyRollup, RollupDirtyDay
 from tracking.models.touchpoints import (
     Click,
     ClickFallback,
@@ -17,6 +38,26 @@ from tracking.models.touchpoints import (
 )
 
 __all__ = [
+    "AttributionEntry",
+    "ConnectionStatus",
+    "Conversion",
+    "ConversionKind",
+    "ConversionSource",
+    "CreditRule",
+    "EntryKind",
+    "Refund",
+    "StoreConnection",
+    "StoreKind",
+    "WebhookDelivery",
+    "ENGAGEMENT_FIELDS",
+    "METRIC_FIELDS",
+    "ContentMetricSnapshot",
+    "MetricSource",
+    "VoiceKeyword",
+    "COUNT_FIELDS",
+    "MONEY_FIELDS",
+    "DailyRollup",
+    "RollupDirtyDay",
     "DiscountKind",
     "PromoCode",
     "LandingPage",

@@ -1,0 +1,88 @@
+"""Daily rollups (issue #6): what the dashboards read, never the raw events.
+
+- DailyRollup: one row per collaboration, day (in the organization's timezone), platform
+  ("" when the event has none, e.g. a credit through a promo code) and currency ("" for
+  rows without money). Figures follow METRICS.md.
+- RollupDirtyDay: a (collaboration, day) whose raw events changed. Every write of a raw
+  event (click flush, lead, attribution entry, metric snapshot, cost) marks its day in the
+  same transaction; a worker recomputes the marked days from the raw events and clears
+  the marks. Recomputing a whole day (rather than adding deltas) makes a rerun harmless
+  and keeps the rollup equal to a recomputation from scratch.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.db import models
+
+from kolhub.models import TenantModel
+
+COUNT_FIELDS = (
+    "clicks", "unique_clicks", "leads", "conversions", "new_customers", "code_conversions",
+    "reach", "impressions", "engagements", "views",
+)  # fmt: skip
+MONEY_FIELDS = ("revenue", "refunds", "code_revenue", "cost")
+
+
+def _money() -> models.DecimalField:
+    return models.DecimalField(max_digits=16, decimal_places=2, default=Decimal("0"))
+
+
+class DailyRollup(TenantModel):
+    campaign = models.ForeignKey("campaigns.Campaign", on_delete=models.CASCADE, related_name="+")
+    collaboration = models.ForeignKey(
+        "campaigns.Collaboration", on_delete=models.CASCADE, related_name="+"
+    )
+    day = models.DateField()
+    platform = models.CharField(max_length=12, blank=True)
+    currency = models.CharField(max_length=3, blank=True)
+    clicks = models.BigIntegerField(default=0)
+    unique_clicks = models.BigIntegerField(default=0)
+    leads = models.BigIntegerField(default=0)
+    conversions = models.BigIntegerField(default=0)
+    new_customers = models.BigIntegerField(default=0)
+    code_conversions = models.BigIntegerField(default=0)
+    reach = models.BigIntegerField(default=0)
+    impressions = models.BigIntegerField(default=0)
+    engagements = models.BigIntegerField(default=0)
+    views = models.BigIntegerField(default=0)
+    revenue = _money()
+    refunds = _money()
+    code_revenue = _money()
+    cost = _money()
+    computed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["day"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "collaboration", "day", "platform", "currency"],
+                name="daily_rollup_unique_key",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["organization", "campaign", "day"], name="daily_rollup_campaign")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.collaboration_id} {self.day} {self.platform or '-'} {self.currency or '-'}"
+
+
+class RollupDirtyDay(TenantModel):
+    collaboration = models.ForeignKey(
+        "campaigns.Collaboration", on_delete=models.CASCADE, related_name="+"
+    )
+    day = models.DateField()
+    marked_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["marked_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "collaboration", "day"], name="rollup_dirty_unique_day"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.collaboration_id} {self.day}"
