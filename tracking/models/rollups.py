@@ -20,7 +20,7 @@ from kolhub.models import TenantModel
 
 COUNT_FIELDS = (
     "clicks", "unique_clicks", "leads", "conversions", "new_customers", "code_conversions",
-    "reach", "impressions", "engagements", "views",
+    "reach", "impressions", "engagements", "saves", "views",
 )  # fmt: skip
 MONEY_FIELDS = ("revenue", "refunds", "code_revenue", "cost")
 
@@ -46,6 +46,7 @@ class DailyRollup(TenantModel):
     reach = models.BigIntegerField(default=0)
     impressions = models.BigIntegerField(default=0)
     engagements = models.BigIntegerField(default=0)
+    saves = models.BigIntegerField(default=0)
     views = models.BigIntegerField(default=0)
     revenue = _money()
     refunds = _money()

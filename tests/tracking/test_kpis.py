@@ -1,0 +1,88 @@
+"""The KPI definitions of METRICS.md on worked examples, and the rollup reader that feeds
+them (one grouped query; other currencies kept apart)."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+import pytest
+
+from tests.campaigns.factories import make_campaign, make_collaboration
+from tracking import kpis
+from tracking.kpis import Totals
+from tracking.models import DailyRollup
+from tracking.selectors.results import rollup_totals
+
+
+def test_ratios_on_a_worked_example():
+    totals = Totals(clicks=400, impressions=20_000, conversions=20, leads=50, reach=10_000,
+                    engagements=700, cost=Decimal("1000"), revenue=Decimal("3500"),
+                    new_customers=8)  # fmt: skip
+    sales = kpis.kpis(totals, objective="sales")
+    assert sales.ctr == Decimal("0.02")
+    assert sales.conversion_rate == Decimal("0.05")
+    assert sales.cpa == Decimal("50")
+    assert sales.cpa_new_customer == Decimal("125")
+    assert sales.roas == Decimal("3.5")
+    assert sales.roi == Decimal("2.5")
+    assert sales.engagement_rate == Decimal("0.07")
+    leadgen = kpis.kpis(totals, objective="lead_generation")
+    assert leadgen.conversions == 50
+    assert leadgen.cpa == Decimal("20")
+    assert leadgen.value("cost_per_lead") == Decimal("20")
+    assert leadgen.value("landing_conversion_rate") == Decimal("0.125")
+
+
+def test_zero_denominators_are_dashes_not_zero():
+    empty = kpis.kpis(Totals(revenue=Decimal("10")), objective="sales")
+    assert empty.roas is None and empty.ctr is None and empty.cpa is None
+    assert kpis.display(empty.roas, "ratio") == "—"
+    assert kpis.display(Decimal("0.1234"), "percent") == "12.3%"
+    assert kpis.display(Decimal("3.456"), "ratio") == "3.46×"
+    assert kpis.display(Decimal("1234.5"), "money", "USD") == "1,234.50 USD"
+
+
+def test_engagement_rate_falls_back_to_followers_and_says_so():
+    by_followers = kpis.kpis(Totals(engagements=50, followers=1000), objective="awareness")
+    assert by_followers.engagement_rate == Decimal("0.05")
+    assert by_followers.engagement_rate_by_followers
+    assert not kpis.kpis(Totals(engagements=5, reach=10), objective="awareness")\
+        .engagement_rate_by_followers  # fmt: skip
+
+
+def test_pace_is_actual_over_expected_by_today():
+    assert kpis.pace(50, 100, elapsed_days=10, total_days=20) == Decimal("1")
+    assert kpis.pace(25, 100, elapsed_days=10, total_days=20) == Decimal("0.5")
+    assert kpis.pace(25, 100, elapsed_days=0, total_days=20) is None
+
+
+@pytest.mark.django_db
+def test_rollup_totals_groups_and_keeps_other_currencies_apart(tenant_a, django_assert_num_queries):
+    org = tenant_a.organization
+    with tenant_a.context():
+        campaign = make_campaign(org, currency="USD")
+        one = make_collaboration(org, campaign)
+        two = make_collaboration(org, campaign)
+        day = datetime.date(2026, 11, 20)
+        rows = [
+            (one, day, "instagram", "", {"clicks": 10, "unique_clicks": 8}),
+            (one, day, "", "USD", {"conversions": 2, "revenue": Decimal("100")}),
+            (one, day, "", "EUR", {"conversions": 1, "revenue": Decimal("40")}),
+            (two, day + datetime.timedelta(days=1), "tiktok", "", {"clicks": 5}),
+        ]
+        for collaboration, d, platform, currency, figures in rows:
+            DailyRollup.objects.create(organization=org, campaign=campaign, day=d,
+                                       collaboration=collaboration, platform=platform,
+                                       currency=currency, **figures)  # fmt: skip
+        with django_assert_num_queries(1):
+            total = rollup_totals(organization=org, campaign_ids=[campaign.pk])[None]
+        assert (total.clicks, total.conversions, total.revenue) == (15, 3, Decimal("100"))
+        assert total.other_revenue == {"EUR": Decimal("40")}
+        by_collab = rollup_totals(organization=org, group_by="collaboration",
+                                  campaign_ids=[campaign.pk])  # fmt: skip
+        assert by_collab[one.pk].clicks == 10 and by_collab[two.pk].clicks == 5
+        first_day = rollup_totals(organization=org, campaign_ids=[campaign.pk], date_to=day)
+        assert first_day[None].clicks == 10
+        tiktok = rollup_totals(organization=org, campaign_ids=[campaign.pk], platform="tiktok")
+        assert tiktok[None].clicks == 5 and tiktok[None].revenue == 0

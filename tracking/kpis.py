@@ -1,0 +1,171 @@
+"""Every KPI of METRICS.md, computed here and nowhere else.
+
+`Totals` holds summed rollup figures (tracking.selectors.results builds them from
+DailyRollup); `kpis(totals, objective=...)` turns them into the figures every dashboard,
+export, report and API field shows. A ratio whose denominator is zero is None, which
+`display` renders as "—" (never 0, never infinity).
+
+Money: `revenue`, `refunds`, `code_revenue` and `cost` are in the campaign's currency.
+Revenue booked in another currency is kept apart in `other_revenue` ({currency: amount})
+and left out of ROAS / ROI / CPA, which say so: KOL Hub keeps no exchange rates, so it
+never converts silently.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from decimal import ROUND_HALF_UP, Decimal
+
+from campaigns.models import Metric, Objective, metric_unit
+
+COUNTS = (
+    "clicks", "unique_clicks", "leads", "conversions", "new_customers", "code_conversions",
+    "reach", "impressions", "engagements", "saves", "views",
+)  # fmt: skip
+MONEYS = ("revenue", "refunds", "code_revenue", "cost")
+
+
+@dataclasses.dataclass
+class Totals:
+    clicks: int = 0
+    unique_clicks: int = 0
+    leads: int = 0
+    conversions: int = 0
+    new_customers: int = 0
+    code_conversions: int = 0
+    reach: int = 0
+    impressions: int = 0
+    engagements: int = 0
+    saves: int = 0
+    views: int = 0
+    revenue: Decimal = Decimal("0")
+    refunds: Decimal = Decimal("0")
+    code_revenue: Decimal = Decimal("0")
+    cost: Decimal = Decimal("0")
+    other_revenue: dict[str, Decimal] = dataclasses.field(default_factory=dict)
+    # Followers at posting time, for engagement rate "by followers" when reach is unknown.
+    followers: int = 0
+
+    def __add__(self, other: Totals) -> Totals:
+        summed = Totals(**{f: getattr(self, f) + getattr(other, f) for f in (*COUNTS, *MONEYS)})
+        summed.followers = self.followers + other.followers
+        summed.other_revenue = dict(self.other_revenue)
+        for currency, amount in other.other_revenue.items():
+            summed.other_revenue[currency] = summed.other_revenue.get(currency, 0) + amount
+        return summed
+
+
+def ratio(numerator, denominator) -> Decimal | None:
+    """numerator / denominator, or None when the denominator is zero (shown as "—")."""
+    if not denominator:
+        return None
+    return Decimal(numerator) / Decimal(denominator)
+
+
+def conversions_for(totals: Totals, objective: str) -> int:
+    """METRICS.md: conversions are attributed orders, or leads for lead generation."""
+    return totals.leads if objective == Objective.LEAD_GENERATION else totals.conversions
+
+
+@dataclasses.dataclass(frozen=True)
+class Kpis:
+    """The figures one scope (campaign, creator, day, platform) shows."""
+
+    totals: Totals
+    objective: str
+
+    @property
+    def conversions(self) -> int:
+        return conversions_for(self.totals, self.objective)
+
+    @property
+    def engagement_rate(self) -> Decimal | None:
+        if self.totals.reach:
+            return ratio(self.totals.engagements, self.totals.reach)
+        return ratio(self.totals.engagements, self.totals.followers)
+
+    @property
+    def engagement_rate_by_followers(self) -> bool:
+        """True when engagement rate was divided by followers (reach unknown): label it."""
+        return not self.totals.reach and bool(self.totals.followers)
+
+    @property
+    def ctr(self) -> Decimal | None:
+        return ratio(self.totals.clicks, self.totals.impressions)
+
+    @property
+    def conversion_rate(self) -> Decimal | None:
+        return ratio(self.conversions, self.totals.clicks)
+
+    @property
+    def landing_conversion_rate(self) -> Decimal | None:
+        return ratio(self.totals.leads, self.totals.clicks)
+
+    @property
+    def cpa(self) -> Decimal | None:
+        return ratio(self.totals.cost, self.conversions)
+
+    @property
+    def cpa_new_customer(self) -> Decimal | None:
+        return ratio(self.totals.cost, self.totals.new_customers)
+
+    @property
+    def cost_per_lead(self) -> Decimal | None:
+        return ratio(self.totals.cost, self.totals.leads)
+
+    @property
+    def roas(self) -> Decimal | None:
+        return ratio(self.totals.revenue, self.totals.cost)
+
+    @property
+    def roi(self) -> Decimal | None:
+        return ratio(self.totals.revenue - self.totals.cost, self.totals.cost)
+
+    def value(self, metric: str) -> Decimal | int | None:
+        """A KPI by its campaigns.Metric key (what a KPI target names). Share of voice and
+        website traffic are not rollup figures: tracking.selectors give them."""
+        if metric in COUNTS or metric in MONEYS:
+            return getattr(self.totals, metric)
+        if metric == Metric.CONVERSIONS:
+            return self.conversions
+        if hasattr(type(self), metric):
+            return getattr(self, metric)
+        raise KeyError(metric)
+
+
+def kpis(totals: Totals, *, objective: str) -> Kpis:
+    return Kpis(totals=totals, objective=objective)
+
+
+def progress(actual, target) -> Decimal | None:
+    """Actual / target."""
+    return ratio(actual, target) if actual is not None else None
+
+
+def pace(actual, target, *, elapsed_days: int, total_days: int) -> Decimal | None:
+    """Actual / what the target expects by today (a straight line from start to end).
+    Lower-is-better targets (CPA, cost per lead) read the other way round; the caller
+    decides what good means, this only reports the ratio."""
+    if actual is None or not total_days or elapsed_days <= 0:
+        return None
+    expected = Decimal(target) * Decimal(min(elapsed_days, total_days)) / Decimal(total_days)
+    return ratio(actual, expected)
+
+
+def display(value, unit: str = "count", currency: str = "") -> str:
+    """How a figure reads on a screen or in an export: "—" for an undefined ratio."""
+    if value is None:
+        return "—"
+    if unit == "percent":
+        return f"{(Decimal(value) * 100).quantize(Decimal('0.1'), ROUND_HALF_UP)}%"
+    if unit == "ratio":
+        return f"{Decimal(value).quantize(Decimal('0.01'), ROUND_HALF_UP)}×"
+    if unit == "money":
+        amount = Decimal(value).quantize(Decimal("0.01"), ROUND_HALF_UP)
+        return f"{amount:,} {currency}".strip()
+    return f"{int(value):,}"
+
+
+def unit_of(metric: str) -> str:
+    """How a KPI reads: money, percent, ratio or count (campaigns.models.METRIC_UNITS)."""
+    return metric_unit(metric)
