@@ -12,6 +12,7 @@ from tests.campaigns.factories import make_campaign, make_collaboration
 from tracking import kpis
 from tracking.kpis import Totals
 from tracking.models import DailyRollup
+from tracking.selectors import results
 from tracking.selectors.results import rollup_totals
 
 
@@ -86,3 +87,23 @@ def test_rollup_totals_groups_and_keeps_other_currencies_apart(tenant_a, django_
         assert first_day[None].clicks == 10
         tiktok = rollup_totals(organization=org, campaign_ids=[campaign.pk], platform="tiktok")
         assert tiktok[None].clicks == 5 and tiktok[None].revenue == 0
+
+
+@pytest.mark.django_db
+def test_leaderboard_lists_every_collaboration_and_series_fills_empty_days(tenant_a):
+    org = tenant_a.organization
+    with tenant_a.context():
+        campaign = make_campaign(org, currency="USD")
+        one = make_collaboration(org, campaign)
+        two = make_collaboration(org, campaign)
+        day = datetime.date(2026, 11, 20)
+        DailyRollup.objects.create(organization=org, campaign=campaign, collaboration=one,
+                                   day=day, currency="USD", conversions=2,
+                                   revenue=Decimal("90"), cost=Decimal("30"))  # fmt: skip
+        rows = {r["collaboration"].pk: r["kpis"] for r in results.leaderboard(
+            organization=org, campaign=campaign)}  # fmt: skip
+        assert rows[one.pk].roas == Decimal("3") and rows[two.pk].roas is None
+        series = results.daily_series(organization=org, campaign_ids=[campaign.pk],
+                                      date_from=day - datetime.timedelta(days=1),
+                                      date_to=day + datetime.timedelta(days=1))  # fmt: skip
+        assert [t.conversions for _, t in series] == [0, 2, 0]

@@ -14,8 +14,9 @@ from decimal import Decimal
 
 from django.db.models import F, Q, Sum
 
+from campaigns.models import Collaboration
 from kolhub.models import Organization
-from tracking.kpis import COUNTS, MONEYS, Totals
+from tracking.kpis import COUNTS, MONEYS, Totals, kpis
 from tracking.models import DailyRollup
 
 GROUPS = {
@@ -99,3 +100,52 @@ def rollup_totals(
     if not keys and None not in result:
         result[None] = Totals()
     return result
+
+
+def leaderboard(
+    *,
+    organization: Organization,
+    campaign,
+    date_from: datetime.date | None = None,
+    date_to: datetime.date | None = None,
+    platform: str | None = None,
+) -> list[dict]:
+    """One row per collaboration of the campaign (every one, with or without results):
+    {"collaboration": Collaboration (creator loaded), "kpis": Kpis}. Two queries."""
+
+    collaborations = (
+        Collaboration.objects.for_org(organization)
+        .filter(campaign=campaign)
+        .select_related("creator")
+        .order_by("creator__name", "id")
+    )
+    totals = rollup_totals(
+        organization=organization, group_by="collaboration", campaign_ids=[campaign.pk],
+        date_from=date_from, date_to=date_to, platform=platform,
+    )  # fmt: skip
+    return [
+        {"collaboration": c, "kpis": kpis(totals.get(c.pk, Totals()), objective=campaign.objective)}
+        for c in collaborations
+    ]
+
+
+def daily_series(
+    *,
+    organization: Organization,
+    campaign_ids: Iterable[int],
+    date_from: datetime.date,
+    date_to: datetime.date,
+    platform: str | None = None,
+    collaboration_ids: Iterable[int] | None = None,
+) -> list[tuple[datetime.date, Totals]]:
+    """Every day of the range in order, with zeros on days without rows. One query."""
+    by_day = rollup_totals(
+        organization=organization, group_by="day", campaign_ids=campaign_ids,
+        collaboration_ids=collaboration_ids, date_from=date_from, date_to=date_to,
+        platform=platform,
+    )  # fmt: skip
+    days = (date_to - date_from).days + 1
+    return [
+        (day, by_day.get(day, Totals()))
+        for day in (date_from + datetime.timedelta(days=n) for n in range(max(days, 0)))
+    ]
