@@ -73,4 +73,9 @@ app.conf.beat_schedule = {
         "task": "tracking.tasks.flush_clicks_task",
         "schedule": 15,
     },
+    # Daily rollups: recompute the days marked dirty (tracking.services.rollups).
+    "refresh-tracking-rollups": {
+        "task": "tracking.tasks.refresh_rollups_all_task",
+        "schedule": 20,
+    },
 }
