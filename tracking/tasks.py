@@ -6,7 +6,6 @@ from __future__ import annotations
 from celery import shared_task
 
 from kolhub.celery import TenantBatchTask
-
 from tracking.clicks import flush_clicks
 
 

@@ -5,24 +5,39 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('kolhub', '0001_initial'),
-        ('tracking', '0003_conversions_metrics_rollups'),
+        ("kolhub", "0001_initial"),
+        ("tracking", "0003_conversions_metrics_rollups"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='RollupCostWatermark',
+            name="RollupCostWatermark",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('through', models.DateTimeField()),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='kolhub.organization')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("through", models.DateTimeField()),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="kolhub.organization",
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('organization',), name='rollup_cost_watermark_unique')],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("organization",), name="rollup_cost_watermark_unique"
+                    )
+                ],
             },
         ),
     ]

@@ -150,6 +150,8 @@ _COUNTS = ("clicks", "unique_clicks", "leads", "conversions", "new_customers",
            "code_conversions", "reach", "impressions", "engagements", "saves", "views")  # fmt: skip
 _MONEYS = ("revenue", "refunds", "code_revenue", "cost")
 _FIGURES = _COUNTS + _MONEYS
+# A credit's own flag; a reversal's is its credit's (r), which it takes back.
+_NEW_CUSTOMER = "coalesce(r.new_customer, e.new_customer)"
 
 
 def _row(platform: str, currency: str, **figures: str) -> str:
@@ -167,28 +169,34 @@ WITH marks AS (
 ),
 post_days AS (
     SELECT DISTINCT m.collaboration_id, m.day, m.lo, m.hi, s.live_post_id
-    FROM marks m JOIN {_T['snapshot']} s
+    FROM marks m JOIN {_T["snapshot"]} s
       ON s.organization_id = %(org)s AND s.collaboration_id = m.collaboration_id
      AND s.observed_at >= m.lo AND s.observed_at < m.hi
 ),
 post_deltas AS (
     SELECT pd.collaboration_id, pd.day, d.platform, {_DELTAS}
     FROM post_days pd
-    JOIN {_T['post']} lp ON lp.id = pd.live_post_id
-    JOIN {_T['deliverable']} d ON d.id = lp.deliverable_id
+    JOIN {_T["post"]} lp ON lp.id = pd.live_post_id
+    JOIN {_T["deliverable"]} d ON d.id = lp.deliverable_id
 ),
 raw AS (
     -- Clicks: human clicks, a visitor's repeats within 30 minutes stored as not unique.
-    SELECT {_row("l.platform", "''", clicks="count(*) FILTER (WHERE c.is_unique)",
-                 unique_clicks="count(DISTINCT c.visitor_hash) FILTER (WHERE c.is_unique)")}
+    SELECT {
+    _row(
+        "l.platform",
+        "''",
+        clicks="count(*) FILTER (WHERE c.is_unique)",
+        unique_clicks="count(DISTINCT c.visitor_hash) FILTER (WHERE c.is_unique)",
+    )
+}
     FROM marks m
-    JOIN {_T['link']} l ON l.organization_id = %(org)s AND l.collaboration_id = m.collaboration_id
-    JOIN {_T['click']} c ON c.organization_id = %(org)s AND c.link_id = l.id
+    JOIN {_T["link"]} l ON l.organization_id = %(org)s AND l.collaboration_id = m.collaboration_id
+    JOIN {_T["click"]} c ON c.organization_id = %(org)s AND c.link_id = l.id
      AND c.clicked_at >= m.lo AND c.clicked_at < m.hi
     GROUP BY m.collaboration_id, m.day, l.platform
     UNION ALL
     SELECT {_row("ld.platform", "''", leads="count(*)")}
-    FROM marks m JOIN {_T['lead']} ld
+    FROM marks m JOIN {_T["lead"]} ld
       ON ld.organization_id = %(org)s AND ld.collaboration_id = m.collaboration_id
      AND ld.first_submitted_at >= m.lo AND ld.first_submitted_at < m.hi
     GROUP BY m.collaboration_id, m.day, ld.platform
@@ -196,44 +204,57 @@ raw AS (
     -- The ledger: credits +1, reversals -1, refunds 0 conversions; revenue is signed, so
     -- its sum is net of reversals and refunds. A reversal counts against new customers
     -- when the credit it reverses was a new customer's.
-    SELECT {_row("e.platform", "e.currency",
-                 conversions="sum(e.conversions)",
-                 new_customers="coalesce(sum(e.conversions) FILTER (WHERE coalesce(r.new_customer, e.new_customer)), 0)",
-                 code_conversions="coalesce(sum(e.conversions) FILTER (WHERE e.rule = 'code'), 0)",
-                 revenue="sum(e.revenue)",
-                 refunds="coalesce(-sum(e.revenue) FILTER (WHERE e.kind = 'refund'), 0)",
-                 code_revenue="coalesce(sum(e.revenue) FILTER (WHERE e.rule = 'code'), 0)")}
-    FROM marks m JOIN {_T['entry']} e
+    SELECT {
+    _row(
+        "e.platform",
+        "e.currency",
+        conversions="sum(e.conversions)",
+        new_customers=f"coalesce(sum(e.conversions) FILTER (WHERE {_NEW_CUSTOMER}), 0)",
+        code_conversions="coalesce(sum(e.conversions) FILTER (WHERE e.rule = 'code'), 0)",
+        revenue="sum(e.revenue)",
+        refunds="coalesce(-sum(e.revenue) FILTER (WHERE e.kind = 'refund'), 0)",
+        code_revenue="coalesce(sum(e.revenue) FILTER (WHERE e.rule = 'code'), 0)",
+    )
+}
+    FROM marks m JOIN {_T["entry"]} e
       ON e.organization_id = %(org)s AND e.collaboration_id = m.collaboration_id
      AND e.effective_at >= m.lo AND e.effective_at < m.hi
-    LEFT JOIN {_T['entry']} r ON r.id = e.reverses_id
+    LEFT JOIN {_T["entry"]} r ON r.id = e.reverses_id
     GROUP BY m.collaboration_id, m.day, e.platform, e.currency
     UNION ALL
-    SELECT {_row("m.platform", "''", reach="sum(m.reach)", impressions="sum(m.impressions)",
-                 engagements="sum(m.likes + m.comments + m.shares + m.saves)",
-                 saves="sum(m.saves)", views="sum(m.views)")}
+    SELECT {
+    _row(
+        "m.platform",
+        "''",
+        reach="sum(m.reach)",
+        impressions="sum(m.impressions)",
+        engagements="sum(m.likes + m.comments + m.shares + m.saves)",
+        saves="sum(m.saves)",
+        views="sum(m.views)",
+    )
+}
     FROM post_deltas m
     GROUP BY m.collaboration_id, m.day, m.platform
     UNION ALL
     SELECT {_row("''", "ca.currency", cost="sum(x.amount)")}
     FROM marks m
     JOIN ({_COST_EVENTS}) x ON x.collaboration_id = m.collaboration_id AND x.day = m.day
-    JOIN {_T['collaboration']} co ON co.id = m.collaboration_id
-    JOIN {_T['campaign']} ca ON ca.id = co.campaign_id
+    JOIN {_T["collaboration"]} co ON co.id = m.collaboration_id
+    JOIN {_T["campaign"]} ca ON ca.id = co.campaign_id
     GROUP BY m.collaboration_id, m.day, ca.currency
 )
-INSERT INTO {_T['rollup']} (organization_id, campaign_id, collaboration_id, day, platform,
+INSERT INTO {_T["rollup"]} (organization_id, campaign_id, collaboration_id, day, platform,
                             currency, {", ".join(_FIGURES)}, computed_at, created_at, updated_at)
 SELECT %(org)s, co.campaign_id, raw.collaboration_id, raw.day, raw.platform, raw.currency,
        {", ".join(f"sum(raw.{f})" for f in _FIGURES)}, now(), now(), now()
-FROM raw JOIN {_T['collaboration']} co ON co.id = raw.collaboration_id
+FROM raw JOIN {_T["collaboration"]} co ON co.id = raw.collaboration_id
 GROUP BY co.campaign_id, raw.collaboration_id, raw.day, raw.platform, raw.currency
 -- A day whose events cancel out (an order and its cancellation) leaves no row.
 HAVING {" OR ".join(f"sum(raw.{f}) <> 0" for f in _FIGURES)}
 """
 
 _DELETE_ROLLUPS = f"""
-DELETE FROM {_T['rollup']} r
+DELETE FROM {_T["rollup"]} r
 USING unnest(%(collaborations)s::bigint[], %(days)s::date[]) AS k(collaboration_id, day)
 WHERE r.organization_id = %(org)s AND r.collaboration_id = k.collaboration_id
   AND r.day = k.day
@@ -244,7 +265,7 @@ WHERE r.organization_id = %(org)s AND r.collaboration_id = k.collaboration_id
 # A writer still in flight holds the mark's row lock; this DELETE waits for it and then
 # re-reads marked_at (READ COMMITTED), so that case is kept too.
 _DELETE_MARKS = f"""
-DELETE FROM {_T['dirty']} d
+DELETE FROM {_T["dirty"]} d
 USING unnest(%(ids)s::bigint[], %(marked)s::timestamptz[]) AS k(id, marked_at)
 WHERE d.organization_id = %(org)s AND d.id = k.id AND d.marked_at = k.marked_at
 """
@@ -309,7 +330,7 @@ _DRIFTED_COLLABORATIONS = f"""
     SELECT coalesce(a.collaboration_id, b.collaboration_id)
     FROM (SELECT x.collaboration_id, sum(x.amount) AS total FROM ({_COST_EVENTS}) x
           GROUP BY x.collaboration_id) a
-    FULL JOIN (SELECT r.collaboration_id, sum(r.cost) AS total FROM {_T['rollup']} r
+    FULL JOIN (SELECT r.collaboration_id, sum(r.cost) AS total FROM {_T["rollup"]} r
                WHERE r.organization_id = %(org)s GROUP BY r.collaboration_id) b
       ON a.collaboration_id = b.collaboration_id
     WHERE coalesce(a.total, 0) <> coalesce(b.total, 0)
@@ -323,11 +344,11 @@ days AS (
     SELECT x.collaboration_id, x.day FROM ({_COST_EVENTS}) x
     WHERE x.collaboration_id IN (SELECT * FROM changed)
     UNION
-    SELECT r.collaboration_id, r.day FROM {_T['rollup']} r
+    SELECT r.collaboration_id, r.day FROM {_T["rollup"]} r
     WHERE r.organization_id = %(org)s AND r.cost <> 0
       AND r.collaboration_id IN (SELECT * FROM changed)
 )
-INSERT INTO {_T['dirty']} (organization_id, collaboration_id, day, marked_at, created_at,
+INSERT INTO {_T["dirty"]} (organization_id, collaboration_id, day, marked_at, created_at,
                            updated_at)
 SELECT %(org)s, days.collaboration_id, days.day, clock_timestamp(), now(), now() FROM days
 ON CONFLICT (organization_id, collaboration_id, day) DO UPDATE SET marked_at = EXCLUDED.marked_at
@@ -342,8 +363,10 @@ def rollups_mark_cost_changes(*, organization: Organization) -> int:
             organization=organization,
             defaults={"through": datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC)},
         )
-        watermark = RollupCostWatermark.objects.for_org(organization).select_for_update().get(
-            pk=watermark.pk
+        watermark = (
+            RollupCostWatermark.objects.for_org(organization)
+            .select_for_update()
+            .get(pk=watermark.pk)
         )
         now = timezone.now()
         with connection.cursor() as cursor:
@@ -389,14 +412,14 @@ def rollups_mark_dirty_from_stage(cursor, stage_table: str) -> int:
         raise ValueError(f"not a table name: {stage_table!r}")
     cursor.execute(
         f"""
-        INSERT INTO {_T['dirty']} (organization_id, collaboration_id, day, marked_at,
+        INSERT INTO {_T["dirty"]} (organization_id, collaboration_id, day, marked_at,
                                    created_at, updated_at)
         SELECT k.organization_id, k.collaboration_id, k.day, clock_timestamp(), now(), now()
         FROM (SELECT DISTINCT s.organization_id, l.collaboration_id,
                      (s.clicked_at AT TIME ZONE o.timezone)::date AS day
               FROM {stage_table} s
-              JOIN {_T['link']} l ON l.id = s.link_id AND l.organization_id = s.organization_id
-              JOIN {_T['organization']} o ON o.id = s.organization_id) k
+              JOIN {_T["link"]} l ON l.id = s.link_id AND l.organization_id = s.organization_id
+              JOIN {_T["organization"]} o ON o.id = s.organization_id) k
         ON CONFLICT (organization_id, collaboration_id, day)
         DO UPDATE SET marked_at = EXCLUDED.marked_at
         """
