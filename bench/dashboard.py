@@ -147,6 +147,9 @@ def main() -> None:
                 response = client.get(url(campaigns[name][0]))
             assert response.status_code == 200, response.status_code
             counts[name] = len(queries)
+            if os.environ.get("BENCH_SHOW_QUERIES"):
+                for q in queries.captured_queries:
+                    print(f"  {q['time']} s  {q['sql'][:160]}")
         samples = []
         for _ in range(REQUESTS):
             start = time.perf_counter()
