@@ -78,4 +78,9 @@ app.conf.beat_schedule = {
         "task": "tracking.tasks.reattribute_late_clicks_all_task",
         "schedule": 60,
     },
+    # Daily rollups: recompute the days marked dirty (tracking.services.rollups).
+    "refresh-tracking-rollups": {
+        "task": "tracking.tasks.refresh_rollups_all_task",
+        "schedule": 20,
+    },
 }

@@ -12,11 +12,13 @@ from kolhub.admin import TenantAdmin
 from tracking.models import (
     Click,
     ClickFallback,
+    DailyRollup,
     LandingPage,
     LandingPageSlug,
     Lead,
     LinkCode,
     PromoCode,
+    RollupDirtyDay,
     TrackingLink,
 )
 
@@ -122,3 +124,21 @@ class LinkCodeAdmin(admin.ModelAdmin):
 class ClickFallbackAdmin(admin.ModelAdmin):
     list_display = ["id", "created_at"]
     readonly_fields = ["payload", "created_at"]
+
+
+# Rollups are written by the rollup worker only (tracking.services.rollups): an edit here
+# would be overwritten by the next recompute, so the admin shows them read-only.
+@admin.register(DailyRollup)
+class DailyRollupAdmin(_ReadOnly, TenantAdmin):
+    list_display = ("day", "campaign", "collaboration", "platform", "currency", "clicks",
+                    "conversions", "revenue", "cost", "computed_at")  # fmt: skip
+    list_filter = ("platform", "currency")
+    date_hierarchy = "day"
+    list_select_related = ("campaign", "collaboration")
+    raw_id_fields = ("campaign", "collaboration")
+
+
+@admin.register(RollupDirtyDay)
+class RollupDirtyDayAdmin(_ReadOnly, TenantAdmin):
+    list_display = ("collaboration", "day", "marked_at")
+    raw_id_fields = ("collaboration",)

@@ -43,4 +43,6 @@ urlpatterns = [
          api.TrackingLinkApi.as_view({"get": "retrieve", "delete": "destroy"}),
          name="api_tracking_link_detail"),
     path("clicks/", api.ClickApi.as_view({"get": "list"}), name="api_click_list"),
+    path("campaigns/<int:campaign_id>/dashboard/", api.CampaignDashboardApi.as_view(),
+         name="api_campaign_dashboard"),
 ]  # fmt: skip

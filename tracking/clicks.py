@@ -234,6 +234,10 @@ def copy_rows(rows: list[dict], batch_id: str) -> int:
                                 r["ua"], r["ref"], r["unique"]))  # fmt: skip
         cursor.execute(_INSERT, {"window": DEDUPE_WINDOW, "batch": batch_id})
         inserted = cursor.rowcount
+        # Imported here: tracking.services imports this module (forget_code).
+        from tracking.services.rollups import rollups_mark_dirty_from_stage
+
+        rollups_mark_dirty_from_stage(cursor, "pg_temp.tracking_click_stage")
         cursor.execute("DROP TABLE IF EXISTS pg_temp.tracking_click_stage")
     return inserted
 

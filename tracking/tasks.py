@@ -1,15 +1,17 @@
 """Tracking's background jobs (beat schedule in kolhub/celery.py): the click flush every
-15 seconds, the late-click re-attribution every minute."""
+15 seconds, the rollup worker every 20 seconds and the late-click re-attribution every
+minute, each fanned out per organization where it touches tenant data."""
 
 from __future__ import annotations
 
 from celery import shared_task
 
-from kolhub.celery import TenantTask
+from kolhub.celery import TenantBatchTask, TenantTask
 from kolhub.models import Organization
 from kolhub.tenancy.context import current_organization
 from tracking.clicks import flush_clicks
 from tracking.services.attribution import conversions_reattribute_late
+from tracking.services.rollups import rollups_refresh
 
 
 @shared_task
@@ -19,6 +21,27 @@ def flush_clicks_task() -> int:
     return flush_clicks()
 
 
+def _fan_out(task) -> int:
+    """One task per organization, so one organization's failure (or its size) does not
+    hold up the others."""
+    ids = list(Organization.objects.values_list("pk", flat=True))
+    for organization_id in ids:
+        task.delay(organization_id)
+    return len(ids)
+
+
+@shared_task(base=TenantBatchTask)
+def refresh_rollups_task(organization_id: int) -> int:
+    # TenantBatchTask: the body commits a batch of days per transaction (rollups_refresh
+    # enters tenant_context for each), so a big backlog does not sit in one transaction.
+    return rollups_refresh(organization=Organization.objects.get(pk=organization_id))
+
+
+@shared_task
+def refresh_rollups_all_task() -> int:
+    return _fan_out(refresh_rollups_task)
+
+
 @shared_task(base=TenantTask)
 def reattribute_late_clicks_task(organization_id: int) -> int:
     return conversions_reattribute_late(organization=current_organization())
@@ -26,9 +49,6 @@ def reattribute_late_clicks_task(organization_id: int) -> int:
 
 @shared_task
 def reattribute_late_clicks_all_task() -> int:
-    """Beat's entry: orders whose click id named no stored click yet are looked at again
-    once the click may have been flushed; one task per organization."""
-    ids = list(Organization.objects.values_list("pk", flat=True))
-    for organization_id in ids:
-        reattribute_late_clicks_task.delay(organization_id)
-    return len(ids)
+    """Orders whose click id named no stored click yet are looked at again once the
+    click may have been flushed."""
+    return _fan_out(reattribute_late_clicks_task)

@@ -37,6 +37,12 @@ urlpatterns = [
         views.LandingPageCreateView.as_view(),
         name="landing_page_create",
     ),
+    # The Results tab: KPI tiles, targets, charts, leaderboard (tracking.views.dashboard).
+    path(
+        "campaigns/<int:campaign_id>/results/",
+        views.CampaignResultsView.as_view(),
+        name="campaign_results",
+    ),
     path("campaigns/<int:campaign_id>/leads/", views.LeadListView.as_view(), name="campaign_leads"),
     path(
         "campaigns/<int:campaign_id>/leads.csv",

@@ -1,6 +1,7 @@
 """Tracking's REST API, one module per concern; touchpoints.py holds links, promo codes,
 landing pages and leads."""
 
+from tracking.api.dashboard import CampaignDashboardApi
 from tracking.api.touchpoints import (
     ClickApi,
     ClickFilterSet,
@@ -23,6 +24,7 @@ from tracking.api.touchpoints import (
 )
 
 __all__ = [
+    "CampaignDashboardApi",
     "PromoCodeSerializer",
     "PromoCodeCreateSerializer",
     "PromoCodeActiveSerializer",

@@ -23,7 +23,13 @@ from tracking.models.metrics import (
     MetricSource,
     VoiceKeyword,
 )
-from tracking.models.rollups import COUNT_FIELDS, MONEY_FIELDS, DailyRollup, RollupDirtyDay
+from tracking.models.rollups import (
+    COUNT_FIELDS,
+    MONEY_FIELDS,
+    DailyRollup,
+    RollupCostWatermark,
+    RollupDirtyDay,
+)
 from tracking.models.touchpoints import (
     Click,
     ClickFallback,
@@ -58,6 +64,7 @@ __all__ = [
     "MONEY_FIELDS",
     "DailyRollup",
     "RollupDirtyDay",
+    "RollupCostWatermark",
     "DiscountKind",
     "PromoCode",
     "LandingPage",

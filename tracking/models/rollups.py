@@ -87,3 +87,20 @@ class RollupDirtyDay(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.collaboration_id} {self.day}"
+
+
+class RollupCostWatermark(TenantModel):
+    """How far the rollup worker has looked for changed cost rows (campaigns' payments,
+    shipments, expenses, accepted offers). The campaigns app cannot call tracking (imports
+    point one way), so instead of marking days when it writes, the worker finds rows whose
+    updated_at passed this mark and marks their collaborations' cost days itself."""
+
+    through = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["organization"], name="rollup_cost_watermark_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"cost changes read through {self.through:%Y-%m-%d %H:%M:%S}"

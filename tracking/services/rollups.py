@@ -9,11 +9,35 @@ leaves nothing. The rollup worker recomputes the marked days (see tracking.model
 from __future__ import annotations
 
 import datetime
+import re
 from collections.abc import Iterable
 from zoneinfo import ZoneInfo
 
+from django.db import connection, transaction
+from django.utils import timezone
+
+from campaigns.models import (
+    Campaign,
+    CampaignExpense,
+    Collaboration,
+    ContentDeliverable,
+    LivePost,
+    Offer,
+    PaymentItem,
+    Shipment,
+    ShipmentItem,
+)
 from kolhub.models import Organization
-from tracking.models import RollupDirtyDay
+from tracking.models import (
+    AttributionEntry,
+    Click,
+    ContentMetricSnapshot,
+    DailyRollup,
+    Lead,
+    RollupCostWatermark,
+    RollupDirtyDay,
+    TrackingLink,
+)
 
 
 def rollup_day(organization: Organization, moment: datetime.datetime) -> datetime.date:
@@ -39,3 +63,365 @@ def rollups_mark_dirty(
         update_fields=["marked_at"],
     )
     return len(days)
+
+
+# --- the rollup worker -------------------------------------------------------------
+#
+# Recompute marked (collaboration, day) pairs from the raw events and replace their
+# DailyRollup rows. Every figure is recomputed whole, so a rerun writes the same rows.
+# Table names come from the models, so a renamed table breaks loudly here, not silently.
+
+_T = {
+    "click": Click._meta.db_table,
+    "link": TrackingLink._meta.db_table,
+    "lead": Lead._meta.db_table,
+    "entry": AttributionEntry._meta.db_table,
+    "snapshot": ContentMetricSnapshot._meta.db_table,
+    "post": LivePost._meta.db_table,
+    "deliverable": ContentDeliverable._meta.db_table,
+    "collaboration": Collaboration._meta.db_table,
+    "campaign": Campaign._meta.db_table,
+    "offer": Offer._meta.db_table,
+    "payment": PaymentItem._meta.db_table,
+    "shipment": Shipment._meta.db_table,
+    "shipment_item": ShipmentItem._meta.db_table,
+    "expense": CampaignExpense._meta.db_table,
+    "rollup": DailyRollup._meta.db_table,
+    "dirty": RollupDirtyDay._meta.db_table,
+    "organization": Organization._meta.db_table,
+}
+
+# METRICS.md "Cost", one row per booked amount: (collaboration_id, day, amount) in the
+# campaign's currency, each booked on the day it was committed (in the organization's
+# timezone). Fee: the accepted offer's fee on the day it was accepted; commissions: the
+# commission line on its due date (else the day it was triggered or created); product
+# and shipping: on the day the shipment first went into transit (a parcel not shipped
+# yet has given nothing); amplification: the expense allocated to the creator, on the
+# day it was incurred. Offer-currency money uses the offer's stated rate, as
+# campaigns.budget does. Campaign-wide spend has no collaboration, so no rollup row.
+_COST_EVENTS = """
+    SELECT c.id AS collaboration_id,
+           (coalesce(o.decided_at, o.proposed_at) AT TIME ZONE %(tz)s)::date AS day,
+           round(o.fee * coalesce(o.exchange_rate, 1), 2) AS amount
+    FROM {collaboration} c JOIN {offer} o ON o.id = c.terms_id
+    WHERE c.organization_id = %(org)s
+    UNION ALL
+    SELECT p.collaboration_id,
+           coalesce(p.due_date, (coalesce(p.triggered_at, p.created_at) AT TIME ZONE %(tz)s)::date),
+           round(p.amount * coalesce(o.exchange_rate, 1), 2)
+    FROM {payment} p
+    JOIN {collaboration} c ON c.id = p.collaboration_id AND c.terms_id = p.offer_id
+    JOIN {offer} o ON o.id = p.offer_id
+    WHERE p.organization_id = %(org)s AND p.kind = 'commission'
+    UNION ALL
+    SELECT s.collaboration_id, (s.shipped_at AT TIME ZONE %(tz)s)::date,
+           round(i.unit_cost * i.quantity, 2)
+    FROM {shipment_item} i JOIN {shipment} s ON s.id = i.shipment_id
+    WHERE s.organization_id = %(org)s AND s.shipped_at IS NOT NULL
+    UNION ALL
+    SELECT s.collaboration_id, (s.shipped_at AT TIME ZONE %(tz)s)::date, s.cost
+    FROM {shipment} s
+    WHERE s.organization_id = %(org)s AND s.shipped_at IS NOT NULL
+    UNION ALL
+    SELECT x.collaboration_id, x.incurred_on, x.amount
+    FROM {expense} x
+    WHERE x.organization_id = %(org)s AND x.collaboration_id IS NOT NULL
+      AND x.category = 'amplification'
+""".format(**_T)
+
+_METRICS = ("reach", "impressions", "likes", "comments", "shares", "saves", "views")
+
+
+def _latest(field: str, bound: str) -> str:
+    # A post's figures are cumulative and a source may leave one out (NULL): take the
+    # latest reported value of this figure before `bound`.
+    return (
+        f"(SELECT s.{field} FROM {_T['snapshot']} s WHERE s.organization_id = %(org)s"
+        f" AND s.live_post_id = pd.live_post_id AND s.observed_at < pd.{bound}"
+        f" AND s.{field} IS NOT NULL ORDER BY s.observed_at DESC, s.id DESC LIMIT 1)"
+    )
+
+
+_DELTAS = ",\n".join(
+    f"coalesce({_latest(f, 'hi')}, 0) - coalesce({_latest(f, 'lo')}, 0) AS {f}" for f in _METRICS
+)
+
+_COUNTS = ("clicks", "unique_clicks", "leads", "conversions", "new_customers",
+           "code_conversions", "reach", "impressions", "engagements", "saves", "views")  # fmt: skip
+_MONEYS = ("revenue", "refunds", "code_revenue", "cost")
+_FIGURES = _COUNTS + _MONEYS
+# A credit's own flag; a reversal's is its credit's (r), which it takes back.
+_NEW_CUSTOMER = "coalesce(r.new_customer, e.new_customer)"
+
+
+def _row(platform: str, currency: str, **figures: str) -> str:
+    """One source's SELECT list in the common shape (0 for figures it does not give)."""
+    cols = ", ".join(f"{figures.get(f, '0')} AS {f}" for f in _FIGURES)
+    return f"m.collaboration_id, m.day, {platform} AS platform, {currency} AS currency, {cols}"
+
+
+_RECOMPUTE = f"""
+WITH marks AS (
+    SELECT DISTINCT k.collaboration_id, k.day,
+           k.day::timestamp AT TIME ZONE %(tz)s AS lo,
+           (k.day + 1)::timestamp AT TIME ZONE %(tz)s AS hi
+    FROM unnest(%(collaborations)s::bigint[], %(days)s::date[]) AS k(collaboration_id, day)
+),
+post_days AS (
+    SELECT DISTINCT m.collaboration_id, m.day, m.lo, m.hi, s.live_post_id
+    FROM marks m JOIN {_T["snapshot"]} s
+      ON s.organization_id = %(org)s AND s.collaboration_id = m.collaboration_id
+     AND s.observed_at >= m.lo AND s.observed_at < m.hi
+),
+post_deltas AS (
+    SELECT pd.collaboration_id, pd.day, d.platform, {_DELTAS}
+    FROM post_days pd
+    JOIN {_T["post"]} lp ON lp.id = pd.live_post_id
+    JOIN {_T["deliverable"]} d ON d.id = lp.deliverable_id
+),
+raw AS (
+    -- Clicks: human clicks, a visitor's repeats within 30 minutes stored as not unique.
+    SELECT {
+    _row(
+        "l.platform",
+        "''",
+        clicks="count(*) FILTER (WHERE c.is_unique)",
+        unique_clicks="count(DISTINCT c.visitor_hash) FILTER (WHERE c.is_unique)",
+    )
+}
+    FROM marks m
+    JOIN {_T["link"]} l ON l.organization_id = %(org)s AND l.collaboration_id = m.collaboration_id
+    JOIN {_T["click"]} c ON c.organization_id = %(org)s AND c.link_id = l.id
+     AND c.clicked_at >= m.lo AND c.clicked_at < m.hi
+    GROUP BY m.collaboration_id, m.day, l.platform
+    UNION ALL
+    SELECT {_row("ld.platform", "''", leads="count(*)")}
+    FROM marks m JOIN {_T["lead"]} ld
+      ON ld.organization_id = %(org)s AND ld.collaboration_id = m.collaboration_id
+     AND ld.first_submitted_at >= m.lo AND ld.first_submitted_at < m.hi
+    GROUP BY m.collaboration_id, m.day, ld.platform
+    UNION ALL
+    -- The ledger: credits +1, reversals -1, refunds 0 conversions; revenue is signed, so
+    -- its sum is net of reversals and refunds. A reversal counts against new customers
+    -- when the credit it reverses was a new customer's.
+    SELECT {
+    _row(
+        "e.platform",
+        "e.currency",
+        conversions="sum(e.conversions)",
+        new_customers=f"coalesce(sum(e.conversions) FILTER (WHERE {_NEW_CUSTOMER}), 0)",
+        code_conversions="coalesce(sum(e.conversions) FILTER (WHERE e.rule = 'code'), 0)",
+        revenue="sum(e.revenue)",
+        refunds="coalesce(-sum(e.revenue) FILTER (WHERE e.kind = 'refund'), 0)",
+        code_revenue="coalesce(sum(e.revenue) FILTER (WHERE e.rule = 'code'), 0)",
+    )
+}
+    FROM marks m JOIN {_T["entry"]} e
+      ON e.organization_id = %(org)s AND e.collaboration_id = m.collaboration_id
+     AND e.effective_at >= m.lo AND e.effective_at < m.hi
+    LEFT JOIN {_T["entry"]} r ON r.id = e.reverses_id
+    GROUP BY m.collaboration_id, m.day, e.platform, e.currency
+    UNION ALL
+    SELECT {
+    _row(
+        "m.platform",
+        "''",
+        reach="sum(m.reach)",
+        impressions="sum(m.impressions)",
+        engagements="sum(m.likes + m.comments + m.shares + m.saves)",
+        saves="sum(m.saves)",
+        views="sum(m.views)",
+    )
+}
+    FROM post_deltas m
+    GROUP BY m.collaboration_id, m.day, m.platform
+    UNION ALL
+    SELECT {_row("''", "ca.currency", cost="sum(x.amount)")}
+    FROM marks m
+    JOIN ({_COST_EVENTS}) x ON x.collaboration_id = m.collaboration_id AND x.day = m.day
+    JOIN {_T["collaboration"]} co ON co.id = m.collaboration_id
+    JOIN {_T["campaign"]} ca ON ca.id = co.campaign_id
+    GROUP BY m.collaboration_id, m.day, ca.currency
+)
+INSERT INTO {_T["rollup"]} (organization_id, campaign_id, collaboration_id, day, platform,
+                            currency, {", ".join(_FIGURES)}, computed_at, created_at, updated_at)
+SELECT %(org)s, co.campaign_id, raw.collaboration_id, raw.day, raw.platform, raw.currency,
+       {", ".join(f"sum(raw.{f})" for f in _FIGURES)}, now(), now(), now()
+FROM raw JOIN {_T["collaboration"]} co ON co.id = raw.collaboration_id
+GROUP BY co.campaign_id, raw.collaboration_id, raw.day, raw.platform, raw.currency
+-- A day whose events cancel out (an order and its cancellation) leaves no row.
+HAVING {" OR ".join(f"sum(raw.{f}) <> 0" for f in _FIGURES)}
+"""
+
+_DELETE_ROLLUPS = f"""
+DELETE FROM {_T["rollup"]} r
+USING unnest(%(collaborations)s::bigint[], %(days)s::date[]) AS k(collaboration_id, day)
+WHERE r.organization_id = %(org)s AND r.collaboration_id = k.collaboration_id
+  AND r.day = k.day
+"""
+
+# Only marks nobody touched since we read them: a click flush or a lead that re-marked
+# the day while we recomputed has moved marked_at, so its mark stays for the next run.
+# A writer still in flight holds the mark's row lock; this DELETE waits for it and then
+# re-reads marked_at (READ COMMITTED), so that case is kept too.
+_DELETE_MARKS = f"""
+DELETE FROM {_T["dirty"]} d
+USING unnest(%(ids)s::bigint[], %(marked)s::timestamptz[]) AS k(id, marked_at)
+WHERE d.organization_id = %(org)s AND d.id = k.id AND d.marked_at = k.marked_at
+"""
+
+RECOMPUTE_BATCH = 500
+
+
+def rollups_recompute_batch(
+    *, organization: Organization, limit: int = RECOMPUTE_BATCH,
+    marked_before: datetime.datetime | None = None,
+) -> int:  # fmt: skip
+    """Recompute up to `limit` marked days, oldest mark first, in one transaction: delete
+    their DailyRollup rows, insert them again from the raw events, clear the marks not
+    re-marked meanwhile. Returns the number of marks read (0: nothing left)."""
+    with transaction.atomic():
+        marks = RollupDirtyDay.objects.for_org(organization).order_by("marked_at", "id")
+        if marked_before is not None:
+            marks = marks.filter(marked_at__lte=marked_before)
+        rows = list(marks.values_list("id", "collaboration_id", "day", "marked_at")[:limit])
+        if not rows:
+            return 0
+        params = {
+            "org": organization.pk,
+            "tz": organization.timezone,
+            "collaborations": [r[1] for r in rows],
+            "days": [r[2] for r in rows],
+            "ids": [r[0] for r in rows],
+            "marked": [r[3] for r in rows],
+        }
+        with connection.cursor() as cursor:
+            cursor.execute(_DELETE_ROLLUPS, params)
+            cursor.execute(_RECOMPUTE, params)
+            cursor.execute(_DELETE_MARKS, params)
+    return len(rows)
+
+
+# --- cost changes ----------------------------------------------------------------
+
+# A row saved at T may commit a little later than T; reading this far back each run
+# catches it (a day marked twice is recomputed twice, with the same result).
+COST_LOOKBACK = datetime.timedelta(minutes=2)
+
+_CHANGED_COLLABORATIONS = """
+    SELECT c.id FROM {collaboration} c
+    WHERE c.organization_id = %(org)s AND c.updated_at > %(since)s
+    UNION SELECT c.id FROM {collaboration} c JOIN {offer} o ON o.id = c.terms_id
+    WHERE c.organization_id = %(org)s AND o.updated_at > %(since)s
+    UNION SELECT p.collaboration_id FROM {payment} p
+    WHERE p.organization_id = %(org)s AND p.updated_at > %(since)s
+    UNION SELECT s.collaboration_id FROM {shipment} s
+    WHERE s.organization_id = %(org)s AND s.updated_at > %(since)s
+    UNION SELECT s.collaboration_id FROM {shipment_item} i JOIN {shipment} s ON s.id = i.shipment_id
+    WHERE i.organization_id = %(org)s AND i.updated_at > %(since)s
+    UNION SELECT x.collaboration_id FROM {expense} x
+    WHERE x.organization_id = %(org)s AND x.updated_at > %(since)s
+      AND x.collaboration_id IS NOT NULL
+""".format(**_T)
+
+# Deleted cost rows leave nothing with an updated_at: a collaboration whose booked cost
+# no longer adds up to what its rollups say is marked too.
+_DRIFTED_COLLABORATIONS = f"""
+    SELECT coalesce(a.collaboration_id, b.collaboration_id)
+    FROM (SELECT x.collaboration_id, sum(x.amount) AS total FROM ({_COST_EVENTS}) x
+          GROUP BY x.collaboration_id) a
+    FULL JOIN (SELECT r.collaboration_id, sum(r.cost) AS total FROM {_T["rollup"]} r
+               WHERE r.organization_id = %(org)s GROUP BY r.collaboration_id) b
+      ON a.collaboration_id = b.collaboration_id
+    WHERE coalesce(a.total, 0) <> coalesce(b.total, 0)
+"""
+
+# For each changed collaboration: the days its cost is booked on now, and the days its
+# rollups book cost on (a cost that moved or vanished leaves one of those).
+_MARK_COST_DAYS = f"""
+WITH changed AS ({_CHANGED_COLLABORATIONS} UNION {_DRIFTED_COLLABORATIONS}),
+days AS (
+    SELECT x.collaboration_id, x.day FROM ({_COST_EVENTS}) x
+    WHERE x.collaboration_id IN (SELECT * FROM changed)
+    UNION
+    SELECT r.collaboration_id, r.day FROM {_T["rollup"]} r
+    WHERE r.organization_id = %(org)s AND r.cost <> 0
+      AND r.collaboration_id IN (SELECT * FROM changed)
+)
+INSERT INTO {_T["dirty"]} (organization_id, collaboration_id, day, marked_at, created_at,
+                           updated_at)
+SELECT %(org)s, days.collaboration_id, days.day, clock_timestamp(), now(), now() FROM days
+ON CONFLICT (organization_id, collaboration_id, day) DO UPDATE SET marked_at = EXCLUDED.marked_at
+"""
+
+
+def rollups_mark_cost_changes(*, organization: Organization) -> int:
+    """Mark the cost days of every collaboration whose cost rows changed since the last
+    run (or whose rollups no longer add up to its cost). Returns the days marked."""
+    with transaction.atomic():
+        watermark, _ = RollupCostWatermark.objects.for_org(organization).get_or_create(
+            organization=organization,
+            defaults={"through": datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC)},
+        )
+        watermark = (
+            RollupCostWatermark.objects.for_org(organization)
+            .select_for_update()
+            .get(pk=watermark.pk)
+        )
+        now = timezone.now()
+        with connection.cursor() as cursor:
+            cursor.execute(
+                _MARK_COST_DAYS,
+                {"org": organization.pk, "tz": organization.timezone,
+                 "since": watermark.through - COST_LOOKBACK},
+            )  # fmt: skip
+            marked = cursor.rowcount
+        watermark.through = now
+        watermark.save(update_fields=["through", "updated_at"])
+    return marked
+
+
+def rollups_refresh(*, organization: Organization, max_batches: int = 1000) -> int:
+    """The worker's run for one organization: mark changed cost days, then recompute every
+    day marked before this run started, a batch per transaction. Days marked while it
+    runs wait for the next run (beat, 20 s), so a steady stream of clicks cannot keep it
+    busy forever. Returns the number of marks processed."""
+    from kolhub.tenancy.context import tenant_context
+
+    with tenant_context(organization):
+        rollups_mark_cost_changes(organization=organization)
+    started = timezone.now()
+    done = 0
+    for _ in range(max_batches):
+        with tenant_context(organization):
+            read = rollups_recompute_batch(organization=organization, marked_before=started)
+        if not read:
+            break
+        done += read
+    return done
+
+
+# --- marks written by raw SQL writers -----------------------------------------------
+
+
+def rollups_mark_dirty_from_stage(cursor, stage_table: str) -> int:
+    """Mark the (organization, collaboration, day) of every click in a staging table (the
+    click flush's), with one statement on the flush's own cursor and transaction. The day
+    is the click's date in its organization's timezone."""
+    if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_.]*", stage_table):
+        raise ValueError(f"not a table name: {stage_table!r}")
+    cursor.execute(
+        f"""
+        INSERT INTO {_T["dirty"]} (organization_id, collaboration_id, day, marked_at,
+                                   created_at, updated_at)
+        SELECT k.organization_id, k.collaboration_id, k.day, clock_timestamp(), now(), now()
+        FROM (SELECT DISTINCT s.organization_id, l.collaboration_id,
+                     (s.clicked_at AT TIME ZONE o.timezone)::date AS day
+              FROM {stage_table} s
+              JOIN {_T["link"]} l ON l.id = s.link_id AND l.organization_id = s.organization_id
+              JOIN {_T["organization"]} o ON o.id = s.organization_id) k
+        ON CONFLICT (organization_id, collaboration_id, day)
+        DO UPDATE SET marked_at = EXCLUDED.marked_at
+        """
+    )
+    return cursor.rowcount

@@ -35,6 +35,7 @@ from tracking.models import (
     PromoCode,
     TrackingLink,
 )
+from tracking.services.rollups import rollups_mark_dirty
 
 UTM_FIELDS = ("utm_source", "utm_medium", "utm_campaign", "utm_content", "utm_term")
 
@@ -261,16 +262,23 @@ def lead_submit(organization: Organization, *, landing_page: LandingPage, data: 
     if lead is None:
         try:
             with transaction.atomic():
-                return Lead.objects.create(
+                lead = Lead.objects.create(
                     organization=organization,
                     campaign=campaign,
                     email=email,
                     first_submitted_at=now,
                     **values,
                 )
+                rollups_mark_dirty(organization=organization, touches=[(collaboration.pk, now)])
+                return lead
         except IntegrityError:
             # The same person submitted twice at once: the other request created it.
             lead = leads.get(campaign=campaign, email=email)
+    # The lead counts on its first day, for its latest collaboration: a move takes it
+    # from the old collaboration's day to the new one's.
+    rollups_mark_dirty(organization=organization, touches=[
+        (lead.collaboration_id, lead.first_submitted_at),
+        (collaboration.pk, lead.first_submitted_at)])  # fmt: skip
     for key, value in values.items():
         setattr(lead, key, value)
     lead.submissions += 1

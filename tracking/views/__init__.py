@@ -1,6 +1,7 @@
 """Brand-side tracking pages, one module per concern; touchpoints.py holds links, promo
 codes, landing pages and leads."""
 
+from tracking.views.dashboard import CampaignResultsView
 from tracking.views.touchpoints import (
     CampaignTrackingView,
     LandingPageCreateView,
@@ -18,6 +19,7 @@ from tracking.views.touchpoints import (
 )
 
 __all__ = [
+    "CampaignResultsView",
     "promo_code_form",
     "landing_page_form",
     "CampaignTrackingView",

@@ -1,0 +1,128 @@
+"""The campaign Results tab: figures from the rollups, filters that validate, the
+leaderboard's server-side sort, and a query count that does not grow with creators or
+days."""
+
+from __future__ import annotations
+
+import datetime
+import random
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from campaigns.models import KpiTarget
+from tests.campaigns.factories import make_campaign, make_collaboration
+from tests.tracking.rollup_world import build_campaign, random_events
+from tracking.models import DailyRollup
+from tracking.services.rollups import rollups_refresh
+
+
+def url(org, campaign, **query):
+    from urllib.parse import urlencode
+
+    base = reverse("campaign_results", args=[org.slug, campaign.pk])
+    return f"{base}?{urlencode(query)}" if query else base
+
+
+@pytest.mark.django_db
+def test_results_page_shows_rollup_figures_targets_and_other_currencies(tenant_a):
+    org = tenant_a.organization
+    with tenant_a.context():
+        campaign, collabs = build_campaign(org, collaborations=2)
+        KpiTarget.objects.create(organization=org, campaign=campaign, metric="revenue",
+                                 target_value=Decimal("1000"))  # fmt: skip
+        random_events(org, campaign, collabs, rng=random.Random(3), clicks=80)
+    rollups_refresh(organization=org)
+    with tenant_a.context():
+        clicks = sum(r.clicks for r in DailyRollup.objects.all())
+    response = tenant_a.client("viewer").get(url(org, campaign, date_from="2000-01-01"))
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert (
+        f'data-kpi="clicks"><span class="stat__label">Clicks</span> <strong class="stat__value">{clicks:,}<'
+        in body
+    )
+    assert 'data-target="revenue"' in body
+    assert "not converted" in body and "EUR" in body
+    assert body.count("data-collaboration=") == 2
+    assert "vendor/chart.umd.min.js" in body and 'hx-trigger="every 30s"' in body
+
+
+@pytest.mark.django_db
+def test_bad_filters_are_shown_invalid_not_a_500(tenant_a):
+    org = tenant_a.organization
+    with tenant_a.context():
+        campaign = make_campaign(org)
+    client = tenant_a.client()
+    response = client.get(url(org, campaign, date_from="2024-13-45", platform="myspace",
+                              sort="id; DROP TABLE x"))  # fmt: skip
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert 'data-error="date_from"' in body and 'data-error="platform"' in body
+    response = client.get(url(org, campaign, date_from="2024-05-02", date_to="2024-05-01"))
+    assert 'data-error="date_to"' in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_leaderboard_sorts_on_the_server_and_filters_by_platform(tenant_a):
+    org = tenant_a.organization
+    day = datetime.date(2025, 3, 3)
+    with tenant_a.context():
+        campaign = make_campaign(org)
+        low, high = (make_collaboration(org, campaign) for _ in range(2))
+        for collaboration, clicks, platform in ((low, 5, "instagram"), (high, 50, "tiktok")):
+            DailyRollup.objects.create(organization=org, campaign=campaign,
+                                       collaboration=collaboration, day=day, platform=platform,
+                                       clicks=clicks)  # fmt: skip
+    client = tenant_a.client()
+    q = {"date_from": "2025-03-01", "date_to": "2025-03-05"}
+    body = client.get(url(org, campaign, sort="clicks", desc="on", **q)).content.decode()
+    assert body.index(f'data-collaboration="{high.pk}"') < body.index(
+        f'data-collaboration="{low.pk}"'
+    )
+    body = client.get(url(org, campaign, sort="clicks", desc="", **q)).content.decode()
+    assert body.index(f'data-collaboration="{low.pk}"') < body.index(
+        f'data-collaboration="{high.pk}"'
+    )
+    body = client.get(url(org, campaign, platform="instagram", **q)).content.decode()
+    assert 'class="stat__value">5<' in body
+    # htmx asks for the body only.
+    fragment = client.get(url(org, campaign, **q), HTTP_HX_REQUEST="true").content.decode()
+    assert fragment.lstrip().startswith("{#") is False and "<html" not in fragment
+    assert 'id="dashboard-body"' in fragment
+
+
+def _seed(org, campaign, collaborations: int, days: int):
+    rows = []
+    for n in range(collaborations):
+        collaboration = make_collaboration(org, campaign)
+        for d in range(days):
+            rows.append(DailyRollup(organization=org, campaign=campaign,
+                                    collaboration=collaboration,
+                                    day=datetime.date(2025, 1, 1) + datetime.timedelta(days=d),
+                                    platform="instagram", currency="USD", clicks=n + d,
+                                    revenue=Decimal(d)))  # fmt: skip
+    DailyRollup.objects.bulk_create(rows)
+
+
+@pytest.mark.django_db
+def test_query_count_does_not_grow_with_creators_or_days(tenant_a, django_assert_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    org = tenant_a.organization
+    with tenant_a.context():
+        small = make_campaign(org, start_date=datetime.date(2025, 1, 1),
+                              end_date=datetime.date(2025, 3, 31))  # fmt: skip
+        large = make_campaign(org, start_date=datetime.date(2025, 1, 1),
+                              end_date=datetime.date(2025, 3, 31))  # fmt: skip
+        _seed(org, small, 1, 1)
+        _seed(org, large, 50, 60)
+    client = tenant_a.client()
+    client.get(url(org, small))  # warm session and caches
+    with CaptureQueriesContext(connection) as small_queries:
+        assert client.get(url(org, small)).status_code == 200
+    with django_assert_num_queries(len(small_queries)):
+        response = client.get(url(org, large))
+    assert response.content.decode().count("data-collaboration=") == 50

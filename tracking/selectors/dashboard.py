@@ -1,0 +1,182 @@
+"""The campaign dashboard's figures, read from the daily rollups only (plus the campaign,
+its KPI targets and its collaborations): a fixed number of queries whatever the number
+of creators, days or events. Every KPI comes from tracking.kpis.
+
+The page (tracking.views.dashboard) and the API (tracking.api.dashboard) both call
+`campaign_dashboard`, so the two never disagree."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+from decimal import Decimal
+
+from django import forms
+
+from campaigns.models import Campaign, KpiTarget
+from creators.models import Platform
+from kolhub.models import Organization
+from tracking.kpis import Kpis, kpis, pace, progress, unit_of
+from tracking.selectors.results import daily_series, leaderboard, rollup_totals
+
+# METRICS.md funnel: (stage, [(figure, label, unit)]).
+FUNNEL = (
+    ("Awareness", (("reach", "Reach", "count"), ("impressions", "Impressions", "count"))),
+    ("Consideration", (
+        ("engagements", "Engagements", "count"), ("engagement_rate", "Engagement rate", "percent"),
+        ("clicks", "Clicks", "count"), ("unique_clicks", "Unique visitors", "count"),
+        ("ctr", "CTR", "percent"), ("saves", "Saves", "count"),
+    )),
+    ("Conversion", (
+        ("conversions", "Conversions", "count"), ("conversion_rate", "Conversion rate", "percent"),
+        ("leads", "Leads", "count"), ("new_customers", "New customers", "count"),
+        ("code_conversions", "Promo-code orders", "count"),
+        ("code_revenue", "Promo-code revenue", "money"),
+    )),
+    ("Return", (
+        ("cost", "Cost", "money"), ("revenue", "Revenue", "money"),
+        ("refunds", "Refunds", "money"), ("cpa", "CPA", "money"), ("roas", "ROAS", "ratio"),
+        ("roi", "ROI", "percent"),
+    )),
+)  # fmt: skip
+
+# The leaderboard sorts on the server by one of these (whitelisted: a column name from
+# the query string never reaches anything but this map).
+SORTS = {
+    "creator": "Creator", "clicks": "Clicks", "ctr": "CTR", "conversions": "Conversions",
+    "conversion_rate": "Conversion rate", "revenue": "Revenue", "cpa": "CPA",
+    "roas": "ROAS", "roi": "ROI", "engagement_rate": "Engagement rate",
+}  # fmt: skip
+
+
+class DashboardFilterForm(forms.Form):
+    """Date range, platform and leaderboard order; the page and the API validate with it."""
+
+    date_from = forms.DateField(required=False, label="From")
+    date_to = forms.DateField(required=False, label="To")
+    platform = forms.ChoiceField(required=False, choices=[("", "All platforms"), *Platform.choices])
+    sort = forms.ChoiceField(required=False, choices=list(SORTS.items()))
+    desc = forms.BooleanField(required=False, label="Descending")
+
+    MAX_DAYS = 731
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("date_from"), data.get("date_to")
+        if start and end:
+            if start > end:
+                self.add_error("date_to", "The end date is before the start date.")
+            elif (end - start).days >= self.MAX_DAYS:
+                self.add_error("date_to", f"Choose a range of at most {self.MAX_DAYS} days.")
+        return data
+
+
+@dataclasses.dataclass(frozen=True)
+class Filters:
+    date_from: datetime.date
+    date_to: datetime.date
+    platform: str = ""
+    sort: str = "revenue"
+    desc: bool = True
+
+
+def dashboard_filters(*, campaign: Campaign, data: dict | None, today: datetime.date
+                      ) -> tuple[Filters, DashboardFilterForm]:  # fmt: skip
+    """The filters to apply and the bound form (its errors shown beside the filter). An
+    invalid filter falls back to its default instead of failing the page. Default range:
+    the campaign's start (or 30 days back) to its end or today, whichever is first."""
+    form = DashboardFilterForm(data or None)
+    valid = form.is_valid() if data else False
+    cleaned = form.cleaned_data if valid else {}
+    start = campaign.start_date or today - datetime.timedelta(days=29)
+    end = min(campaign.end_date, today) if campaign.end_date else today
+    if end < start:
+        end = start
+    filters = Filters(
+        date_from=cleaned.get("date_from") or start,
+        date_to=cleaned.get("date_to") or end,
+        platform=cleaned.get("platform") or "",
+        sort=cleaned.get("sort") or "revenue",
+        desc=cleaned["desc"] if "desc" in (data or {}) and valid else (
+            (cleaned.get("sort") or "revenue") != "creator"),
+    )  # fmt: skip
+    if filters.date_from > filters.date_to:
+        filters = dataclasses.replace(filters, date_to=filters.date_from)
+    return filters, form
+
+
+@dataclasses.dataclass
+class TargetRow:
+    target: KpiTarget
+    actual: Decimal | int | None
+    progress: Decimal | None
+    pace: Decimal | None
+    unit: str
+
+
+@dataclasses.dataclass
+class Dashboard:
+    campaign: Campaign
+    filters: Filters
+    kpis: Kpis
+    tiles: list  # [(stage, [(key, label, unit, value)])]
+    targets: list[TargetRow]
+    series: list  # [(day, Kpis)]
+    leaderboard: list  # [{"collaboration", "kpis"}]
+
+
+def _sort_key(sort: str):
+    def key(row):
+        if sort == "creator":
+            return (0, row["collaboration"].creator.name.lower())
+        return (0, row["kpis"].value(sort))
+
+    return key
+
+
+def campaign_dashboard(*, organization: Organization, campaign: Campaign, filters: Filters,
+                       today: datetime.date) -> Dashboard:  # fmt: skip
+    """Five queries: targets, totals, the daily series, the leaderboard's collaborations
+    and its per-collaboration totals."""
+    scope = {"date_from": filters.date_from, "date_to": filters.date_to,
+             "platform": filters.platform or None}  # fmt: skip
+    totals = rollup_totals(organization=organization, campaign_ids=[campaign.pk], **scope)[None]
+    figures = kpis(totals, objective=campaign.objective)
+    tiles = [
+        (stage, [(key, label, unit, figures.value(key)) for key, label, unit in rows])
+        for stage, rows in FUNNEL
+    ]
+    targets = []
+    total_days = elapsed = 0
+    if campaign.start_date and campaign.end_date:
+        total_days = (campaign.end_date - campaign.start_date).days + 1
+        elapsed = (today - campaign.start_date).days + 1
+    for target in KpiTarget.objects.for_org(organization).filter(campaign=campaign):
+        try:
+            actual = figures.value(target.metric)
+        except KeyError:
+            # Share of voice and website traffic are not rollup figures.
+            actual = None
+        targets.append(TargetRow(
+            target=target, actual=actual, unit=unit_of(target.metric),
+            progress=progress(actual, target.target_value),
+            pace=pace(actual, target.target_value, elapsed_days=elapsed, total_days=total_days),
+        ))  # fmt: skip
+    series = [
+        (day, kpis(day_totals, objective=campaign.objective))
+        for day, day_totals in daily_series(
+            organization=organization, campaign_ids=[campaign.pk], date_from=filters.date_from,
+            date_to=filters.date_to, platform=filters.platform or None,
+        )
+    ]  # fmt: skip
+    board = leaderboard(organization=organization, campaign=campaign, **scope)
+
+    def defined(row) -> bool:
+        return filters.sort == "creator" or row["kpis"].value(filters.sort) is not None
+
+    # Undefined ratios ("—") go last whichever the direction.
+    ranked = sorted((r for r in board if defined(r)), key=_sort_key(filters.sort),
+                    reverse=filters.desc) + [r for r in board if not defined(r)]  # fmt: skip
+    return Dashboard(campaign=campaign, filters=filters, kpis=figures, tiles=tiles,
+                     targets=targets, series=series,
+                     leaderboard=ranked)  # fmt: skip
