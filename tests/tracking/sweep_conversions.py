@@ -17,6 +17,7 @@ from tracking.models import (
     Conversion,
     DailyRollup,
     Refund,
+    RollupCostWatermark,
     RollupDirtyDay,
     StoreConnection,
     VoiceKeyword,
@@ -76,6 +77,7 @@ def values(tenant) -> dict:
             currency="USD", clicks=7, revenue=Decimal("70.00"),
         )  # fmt: skip
         RollupDirtyDay.objects.create(organization=org, collaboration=collaboration, day=day)
+        RollupCostWatermark.objects.create(organization=org, through=now)
     return {
         "store_connection_id": connection.pk,
         "connection_id": connection.pk,
