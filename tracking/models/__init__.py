@@ -24,6 +24,11 @@ from tracking.models.metrics import (
     VoiceKeyword,
 )
 from tracking.models.rollups import COUNT_FIELDS, MONEY_FIELDS, DailyRollup, RollupDirtyDay
+from tracking.models.stores import (
+    StoreDiscount,
+    StoreDiscountStatus,
+    StoreOrderError,
+)
 from tracking.models.touchpoints import (
     Click,
     ClickFallback,
@@ -54,6 +59,9 @@ __all__ = [
     "ContentMetricSnapshot",
     "MetricSource",
     "VoiceKeyword",
+    "StoreDiscount",
+    "StoreDiscountStatus",
+    "StoreOrderError",
     "COUNT_FIELDS",
     "MONEY_FIELDS",
     "DailyRollup",
