@@ -73,4 +73,9 @@ app.conf.beat_schedule = {
         "task": "tracking.tasks.flush_clicks_task",
         "schedule": 15,
     },
+    # Orders whose click id was not flushed yet when they arrived (tracking.attribution).
+    "reattribute-late-clicks": {
+        "task": "tracking.tasks.reattribute_late_clicks_all_task",
+        "schedule": 60,
+    },
 }

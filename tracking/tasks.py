@@ -1,10 +1,24 @@
-"""Click flush, run by beat every 15 seconds (kolhub/celery.py) and callable by hand."""
+"""Tracking's background jobs (beat schedule in kolhub/celery.py): the click flush every
+15 seconds, the late-click re-attribution every minute."""
 
 from __future__ import annotations
 
 from celery import shared_task
 
+from kolhub.celery import TenantTask
+from kolhub.models import Organization
+from kolhub.tenancy.context import current_organization
 from tracking.clicks import flush_clicks
+
+# The store connector's tasks live with it; importing them here registers them (Celery
+# autodiscovers tracking.tasks).
+from tracking.connectors.tasks import (  # noqa: F401
+    process_webhook_delivery_task,
+    pull_due_stores_task,
+    pull_store_orders_task,
+    sync_store_discount_task,
+)
+from tracking.services.attribution import conversions_reattribute_late
 
 
 @shared_task
@@ -14,19 +28,16 @@ def flush_clicks_task() -> int:
     return flush_clicks()
 
 
-# The store connector's tasks live with it; importing them here registers them
-# (Celery autodiscovers tracking.tasks).
-from tracking.connectors.tasks import (  # noqa: E402
-    process_webhook_delivery_task,
-    pull_due_stores_task,
-    pull_store_orders_task,
-    sync_store_discount_task,
-)
+@shared_task(base=TenantTask)
+def reattribute_late_clicks_task(organization_id: int) -> int:
+    return conversions_reattribute_late(organization=current_organization())
 
-__all__ = [
-    "flush_clicks_task",
-    "process_webhook_delivery_task",
-    "pull_due_stores_task",
-    "pull_store_orders_task",
-    "sync_store_discount_task",
-]
+
+@shared_task
+def reattribute_late_clicks_all_task() -> int:
+    """Beat's entry: orders whose click id named no stored click yet are looked at again
+    once the click may have been flushed; one task per organization."""
+    ids = list(Organization.objects.values_list("pk", flat=True))
+    for organization_id in ids:
+        reattribute_late_clicks_task.delay(organization_id)
+    return len(ids)
