@@ -288,6 +288,7 @@ TRACKING_LEADS_PER_HOUR = env.int("TRACKING_LEADS_PER_HOUR", default=10)
 # point it at a local server that speaks Shopify's wire format.
 SHOPIFY_ADMIN_URL = env("SHOPIFY_ADMIN_URL", default="https://{shop}")
 SHOPIFY_TIMEOUT_SECONDS = env.float("SHOPIFY_TIMEOUT_SECONDS", default=20.0)
+SHOPIFY_PAGE_SIZE = env.int("SHOPIFY_PAGE_SIZE", default=50)
 # Automatic pull retries after a transient error (exponential backoff), then FAILED.
 SHOPIFY_MAX_FAILURES = env.int("SHOPIFY_MAX_FAILURES", default=6)
 # Signers' IP addresses for the evidence: with N trusted proxies in front of the app, the

@@ -265,7 +265,9 @@ def store_pull(
     try:
         client = _client(connection, sleep)
         while True:
-            page = client.orders_page(updated_since=since, after=cursor)
+            page = client.orders_page(
+                updated_since=since, after=cursor, first=settings.SHOPIFY_PAGE_SIZE
+            )
             summary.pages += 1
             with tenant_context(organization):
                 for node in page.orders:
