@@ -3,6 +3,7 @@
 from django.urls import path
 
 from tracking import api
+from tracking.api.stores import StoreConnectionApi
 
 urlpatterns = [
     path(
@@ -43,4 +44,12 @@ urlpatterns = [
          api.TrackingLinkApi.as_view({"get": "retrieve", "delete": "destroy"}),
          name="api_tracking_link_detail"),
     path("clicks/", api.ClickApi.as_view({"get": "list"}), name="api_click_list"),
+    path("stores/", StoreConnectionApi.as_view({"get": "list", "post": "create"}),
+         name="api_store_list"),
+    path("stores/<int:store_connection_id>/", StoreConnectionApi.as_view({"get": "retrieve"}),
+         name="api_store_detail"),
+    path("stores/<int:store_connection_id>/disconnect/",
+         StoreConnectionApi.as_view({"post": "disconnect"}), name="api_store_disconnect"),
+    path("stores/<int:store_connection_id>/pull/", StoreConnectionApi.as_view({"post": "pull"}),
+         name="api_store_pull"),
 ]  # fmt: skip
