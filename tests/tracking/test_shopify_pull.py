@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
-import pytest
 from django.utils import timezone
 
 from tracking.connectors.shopify import ShopifyClient, updated_since_query
@@ -18,7 +17,6 @@ from tracking.services.stores import store_connect, store_pull
 from .shopify_server import (
     SHOP,
     TOKEN,
-    FakeShopify,
     order_node,
     refund_node,
     throttled_body,
@@ -29,14 +27,6 @@ BASE = timezone.now().replace(microsecond=0) - datetime.timedelta(days=2)
 
 def at(minutes: int) -> datetime.datetime:
     return BASE + datetime.timedelta(minutes=minutes)
-
-
-@pytest.fixture
-def shopify(settings):
-    with FakeShopify() as server:
-        settings.SHOPIFY_ADMIN_URL = server.base_url
-        settings.SHOPIFY_PAGE_SIZE = 3
-        yield server
 
 
 def connect(tenant, **data) -> StoreConnection:

@@ -18,7 +18,7 @@ from tracking.connectors.shopify import webhook_signature_valid
 from tracking.models import Conversion, StoreOrderError, WebhookDelivery
 
 from .shopify_server import order_node, refund_node
-from .test_shopify_pull import at, connect, shopify  # noqa: F401 (a fixture)
+from .test_shopify_pull import at, connect
 
 SECRET = "app-secret"
 
@@ -162,7 +162,7 @@ def test_an_invalid_order_is_an_error_line_not_a_crash(
 def test_a_refund_webhook_reads_the_order_from_the_store(
     tenant_a,
     shopify,
-    django_capture_on_commit_callbacks,  # noqa: F811
+    django_capture_on_commit_callbacks,
 ):
     shopify.orders = [order_node(4, updated_at=at(10), total="80.00",
                                  refunds=[refund_node(71, "30.00", at(9))])]  # fmt: skip
