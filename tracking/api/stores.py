@@ -11,6 +11,7 @@ from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from campaigns.api.campaigns import request_actor
 from kolhub.api.base import OrganizationViewSet
 from kolhub.models import Role
 from tracking.models import StoreConnection
@@ -61,8 +62,8 @@ class StoreConnectionApi(mixins.ListModelMixin, mixins.RetrieveModelMixin, Organ
         body.is_valid(raise_exception=True)
         try:
             connection = services.store_connect(
-                organization=self.organization, by=request.user if request.user.is_authenticated
-                else None, **body.validated_data,
+                organization=self.organization, by=request_actor(request)[0],
+                **body.validated_data,
             )  # fmt: skip
         except DjangoValidationError as error:
             raise serializers.ValidationError(error.message_dict) from None
