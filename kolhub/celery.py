@@ -83,4 +83,9 @@ app.conf.beat_schedule = {
         "task": "tracking.tasks.refresh_rollups_all_task",
         "schedule": 20,
     },
+    # Store order pulls (Shopify) due now: active ones, and retrying ones past backoff.
+    "pull-store-orders": {
+        "task": "tracking.connectors.tasks.pull_due_stores_task",
+        "schedule": 5 * 60,
+    },
 }

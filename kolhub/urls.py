@@ -54,6 +54,8 @@ urlpatterns = [
     path("", include("tracking.public_urls")),
     # Webhooks from tracking providers: outside /o/, each finds its organization itself.
     path("hooks/", include("campaigns.hook_urls")),
+    # Shopify order and refund webhooks: /hooks/shopify/<public_id>/.
+    path("hooks/shopify/", include("tracking.hook_urls")),
     # The creator portal: outside /o/, it enters the tenant of the link itself.
     path("p/", include("portal.urls")),
     path("o/<slug:org_slug>/", include(org_patterns)),

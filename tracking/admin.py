@@ -142,3 +142,52 @@ class DailyRollupAdmin(_ReadOnly, TenantAdmin):
 class RollupDirtyDayAdmin(_ReadOnly, TenantAdmin):
     list_display = ("collaboration", "day", "marked_at")
     raw_id_fields = ("collaboration",)
+
+
+# --- store connections (tracking.services.stores writes them) ---------------------------
+from tracking.models import (  # noqa: E402
+    StoreConnection,
+    StoreDiscount,
+    StoreOrderError,
+    WebhookDelivery,
+)
+
+
+@admin.register(StoreConnection)
+class StoreConnectionAdmin(_ReadOnly, TenantAdmin):
+    """Read-only, and never the credentials: the encrypted token and secret are not
+    fields here at all (connecting goes through the brand's settings page or the API)."""
+
+    list_display = ["shop_domain", "status", "last_pulled_at", "orders_high_water", "failures"]
+    list_filter = ("organization", "status")
+    search_fields = ["shop_domain", "public_id"]
+    fields = [
+        "organization", "kind", "shop_domain", "public_id", "api_version", "status",
+        "last_error", "failures", "next_attempt_at", "orders_high_water", "last_pulled_at",
+        "sync_discount_codes", "created_by", "created_at",
+    ]  # fmt: skip
+    readonly_fields = tuple(fields)
+
+
+@admin.register(WebhookDelivery)
+class WebhookDeliveryAdmin(_ReadOnly, TenantAdmin):
+    list_display = ["topic", "webhook_id", "received_at", "outcome", "replays"]
+    list_filter = ("organization", "topic", "outcome")
+    search_fields = ["webhook_id"]
+    readonly_fields = ("organization", "connection", "webhook_id", "topic", "received_at", "body",
+                       "processed_at", "outcome", "error", "replays")  # fmt: skip
+
+
+@admin.register(StoreOrderError)
+class StoreOrderErrorAdmin(_ReadOnly, TenantAdmin):
+    list_display = ["name", "external_id", "field", "reason", "origin", "seen_at"]
+    readonly_fields = ("organization", "connection", "external_id", "name", "field", "reason",
+                       "origin", "seen_at")  # fmt: skip
+
+
+@admin.register(StoreDiscount)
+class StoreDiscountAdmin(_ReadOnly, TenantAdmin):
+    list_display = ["promo_code", "connection", "status", "store_discount_id", "attempts"]
+    list_filter = ("organization", "status")
+    readonly_fields = ("organization", "connection", "promo_code", "status", "store_discount_id",
+                       "errors", "attempts", "created_at", "updated_at")  # fmt: skip

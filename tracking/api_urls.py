@@ -3,6 +3,7 @@
 from django.urls import path
 
 from tracking import api
+from tracking.api.stores import StoreConnectionApi
 
 urlpatterns = [
     path(
@@ -45,4 +46,12 @@ urlpatterns = [
     path("clicks/", api.ClickApi.as_view({"get": "list"}), name="api_click_list"),
     path("campaigns/<int:campaign_id>/dashboard/", api.CampaignDashboardApi.as_view(),
          name="api_campaign_dashboard"),
+    path("stores/", StoreConnectionApi.as_view({"get": "list", "post": "create"}),
+         name="api_store_list"),
+    path("stores/<int:store_connection_id>/", StoreConnectionApi.as_view({"get": "retrieve"}),
+         name="api_store_detail"),
+    path("stores/<int:store_connection_id>/disconnect/",
+         StoreConnectionApi.as_view({"post": "disconnect"}), name="api_store_disconnect"),
+    path("stores/<int:store_connection_id>/pull/", StoreConnectionApi.as_view({"post": "pull"}),
+         name="api_store_pull"),
 ]  # fmt: skip

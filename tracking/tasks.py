@@ -10,6 +10,15 @@ from kolhub.celery import TenantBatchTask, TenantTask
 from kolhub.models import Organization
 from kolhub.tenancy.context import current_organization
 from tracking.clicks import flush_clicks
+
+# The store connector's tasks live with it; importing them here registers them (Celery
+# autodiscovers tracking.tasks).
+from tracking.connectors.tasks import (  # noqa: F401
+    process_webhook_delivery_task,
+    pull_due_stores_task,
+    pull_store_orders_task,
+    sync_store_discount_task,
+)
 from tracking.services.attribution import conversions_reattribute_late
 from tracking.services.rollups import rollups_refresh
 

@@ -2,6 +2,7 @@ from django.urls import path
 
 from kolhub.views import SectionIndexView
 from tracking import views
+from tracking.views import stores as store_views
 
 urlpatterns = [
     path(
@@ -59,6 +60,28 @@ urlpatterns = [
         "links/<int:link_id>/delete/",
         views.TrackingLinkDeleteView.as_view(),
         name="tracking_link_delete",
+    ),
+    # Store connections (Shopify): settings for brand admins.
+    path("stores/", store_views.StoreListView.as_view(), name="store_list"),
+    path(
+        "stores/<int:store_connection_id>/",
+        store_views.StoreDetailView.as_view(),
+        name="store_detail",
+    ),
+    path(
+        "stores/<int:store_connection_id>/disconnect/",
+        store_views.StoreDisconnectView.as_view(),
+        name="store_disconnect",
+    ),
+    path(
+        "stores/<int:store_connection_id>/pull/",
+        store_views.StorePullView.as_view(),
+        name="store_pull",
+    ),
+    path(
+        "stores/<int:store_connection_id>/sync/",
+        store_views.StoreSyncView.as_view(),
+        name="store_sync",
     ),
     path(
         "links/<int:link_id>/qr.<str:kind>",

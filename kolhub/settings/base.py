@@ -284,6 +284,13 @@ CONTRACTS_VERIFY_MAX_BYTES = env.int("CONTRACTS_VERIFY_MAX_BYTES", default=20 * 
 CONTRACTS_VERIFY_PER_MINUTE = env.int("CONTRACTS_VERIFY_PER_MINUTE", default=30)
 # Lead forms one visitor (salted hash of the address) may post per hour on landing pages.
 TRACKING_LEADS_PER_HOUR = env.int("TRACKING_LEADS_PER_HOUR", default=10)
+# Shopify Admin API: where a shop's API lives ("{shop}" is its myshopify.com domain). Tests
+# point it at a local server that speaks Shopify's wire format.
+SHOPIFY_ADMIN_URL = env("SHOPIFY_ADMIN_URL", default="https://{shop}")
+SHOPIFY_TIMEOUT_SECONDS = env.float("SHOPIFY_TIMEOUT_SECONDS", default=20.0)
+SHOPIFY_PAGE_SIZE = env.int("SHOPIFY_PAGE_SIZE", default=50)
+# Automatic pull retries after a transient error (exponential backoff), then FAILED.
+SHOPIFY_MAX_FAILURES = env.int("SHOPIFY_MAX_FAILURES", default=6)
 # Signers' IP addresses for the evidence: with N trusted proxies in front of the app, the
 # Nth address from the right of X-Forwarded-For; 0 uses the connection's address.
 CONTRACTS_PROXY_HOPS = env.int("CONTRACTS_PROXY_HOPS", default=0)

@@ -30,6 +30,11 @@ from tracking.models.rollups import (
     RollupCostWatermark,
     RollupDirtyDay,
 )
+from tracking.models.stores import (
+    StoreDiscount,
+    StoreDiscountStatus,
+    StoreOrderError,
+)
 from tracking.models.touchpoints import (
     Click,
     ClickFallback,
@@ -60,6 +65,9 @@ __all__ = [
     "ContentMetricSnapshot",
     "MetricSource",
     "VoiceKeyword",
+    "StoreDiscount",
+    "StoreDiscountStatus",
+    "StoreOrderError",
     "COUNT_FIELDS",
     "MONEY_FIELDS",
     "DailyRollup",

@@ -121,6 +121,10 @@ def promo_code_create(
     try:
         with transaction.atomic():
             promo.save()
+            # Connected stores that sync codes get it as a discount code (after commit).
+            from tracking.services.stores import store_discounts_schedule
+
+            store_discounts_schedule(organization=organization, promo_code=promo)
     except IntegrityError:
         # Two marketers racing for the same code: the unique index decides.
         raise ValidationError({"code": f"{code} is already used in this organization."}) from None

@@ -1,0 +1,17 @@
+"""Fixtures for tracking's tests."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.tracking.shopify_server import FakeShopify
+
+
+@pytest.fixture
+def shopify(settings):
+    """A local Shopify Admin GraphQL server; the client's base URL points at it and pages
+    hold 3 orders, so a few orders make several pages."""
+    with FakeShopify() as server:
+        settings.SHOPIFY_ADMIN_URL = server.base_url
+        settings.SHOPIFY_PAGE_SIZE = 3
+        yield server

@@ -1,0 +1,154 @@
+"""Connecting a store (page and API), who may, what is never shown back, and promo codes
+synced to the store as discount codes through discountCodeBasicCreate."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from campaigns.shipping.secrets import secret_decrypt
+from kolhub.models import Role
+from tests.campaigns.factories import make_campaign, make_collaboration
+from tracking import services
+from tracking.models import StoreConnection, StoreDiscount, StoreDiscountStatus
+
+from .shopify_server import SHOP, TOKEN
+from .test_shopify_pull import connect
+
+FORM = {"shop_domain": "https://Zebra-Store.myshopify.com/", "access_token": TOKEN,
+        "webhook_secret": "app-secret-value"}  # fmt: skip
+
+
+def test_an_admin_connects_a_store_and_sees_its_webhook_url(tenant_a):
+    client = tenant_a.client(Role.ADMIN)
+    response = client.post("/o/zebracorn-alpha/tracking/stores/", FORM)
+    assert response.status_code == 302
+    with tenant_a.context():
+        connection = StoreConnection.objects.get()
+    assert connection.shop_domain == SHOP
+    assert TOKEN not in connection.access_token_encrypted
+    assert secret_decrypt(connection.access_token_encrypted) == TOKEN
+    assert secret_decrypt(connection.webhook_secret_encrypted) == "app-secret-value"
+    page = client.get(response["Location"]).content.decode()
+    assert f"/hooks/shopify/{connection.public_id}/" in page
+    assert TOKEN not in page and "app-secret-value" not in page
+
+
+@pytest.mark.parametrize("field,value", [("shop_domain", "zebra.example.com"),
+                                         ("shop_domain", "evil.com/x.myshopify.com"),
+                                         ("access_token", "has space")])  # fmt: skip
+def test_bad_input_is_refused_with_the_field_named(tenant_a, field, value):
+    response = tenant_a.client(Role.ADMIN).post(
+        "/o/zebracorn-alpha/tracking/stores/", {**FORM, field: value}
+    )
+    assert response.status_code == 400
+    assert field in response.context["form"].errors
+    with tenant_a.context():
+        assert not StoreConnection.objects.exists()
+
+
+def test_members_cannot_see_or_change_store_credentials(tenant_a):
+    connection = connect(tenant_a)
+    member = tenant_a.client(Role.MEMBER)
+    assert member.get("/o/zebracorn-alpha/tracking/stores/").status_code in (403, 404)
+    assert member.post(f"/o/zebracorn-alpha/tracking/stores/{connection.pk}/disconnect/")\
+        .status_code in (403, 404)  # fmt: skip
+    assert member.get("/api/v1/o/zebracorn-alpha/stores/").status_code in (403, 404)
+
+
+def test_the_api_connects_lists_and_never_returns_the_token(tenant_a):
+    client = tenant_a.client(Role.OWNER)
+    response = client.post(
+        "/api/v1/o/zebracorn-alpha/stores/", FORM, content_type="application/json"
+    )
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert body["shop_domain"] == SHOP and body["webhook_url"].endswith("/")
+    listing = client.get("/api/v1/o/zebracorn-alpha/stores/").content.decode()
+    for text in (response.content.decode(), listing):
+        assert TOKEN not in text and "app-secret-value" not in text and "encrypted" not in text
+    bad = client.post("/api/v1/o/zebracorn-alpha/stores/", {**FORM, "shop_domain": "nope.com"},
+                      content_type="application/json")  # fmt: skip
+    assert bad.status_code == 400 and "shop_domain" in bad.json()["errors"]
+
+
+def test_disconnect_erases_the_credentials_and_pull_now_is_refused(tenant_a):
+    connection = connect(tenant_a)
+    client = tenant_a.client(Role.OWNER)
+    url = f"/api/v1/o/zebracorn-alpha/stores/{connection.pk}"
+    assert client.post(f"{url}/disconnect/").json()["status"] == "disconnected"
+    with tenant_a.context():
+        stored = StoreConnection.objects.get()
+    assert stored.access_token_encrypted == "" and stored.webhook_secret_encrypted == ""
+    assert client.post(f"{url}/pull/").status_code == 400
+
+
+def test_pull_now_from_the_page_pulls_the_store(
+    tenant_a, shopify, django_capture_on_commit_callbacks
+):
+    from .shopify_server import order_node
+    from .test_shopify_pull import at
+
+    shopify.orders = [order_node(1, updated_at=at(1))]
+    connection = connect(tenant_a)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = tenant_a.client(Role.ADMIN).post(
+            f"/o/zebracorn-alpha/tracking/stores/{connection.pk}/pull/"
+        )
+    assert response.status_code == 302
+    with tenant_a.context():
+        assert StoreConnection.objects.get().last_pulled_at is not None
+
+
+def _promo(tenant, code: str, *, kind="percent", value=Decimal("15")):
+    with tenant.context():
+        campaign = make_campaign(tenant.organization, name="Zebra sync campaign")
+        collaboration = make_collaboration(tenant.organization, campaign)
+        return services.promo_code_create(tenant.organization, collaboration=collaboration,
+                                          code=code, discount_kind=kind, discount_value=value)  # fmt: skip
+
+
+def test_a_new_promo_code_is_created_in_a_syncing_store(
+    tenant_a,
+    shopify,
+    django_capture_on_commit_callbacks,
+):
+    connect(tenant_a, sync_discount_codes=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        promo = _promo(tenant_a, "ZEBRA15")
+    [sent] = shopify.discount_inputs
+    assert sent["code"] == "ZEBRA15" and "ZEBRA15" in sent["title"]
+    assert sent["customerGets"] == {"value": {"percentage": 0.15}, "items": {"all": True}}
+    assert sent["context"] == {"all": "ALL"} and sent["appliesOncePerCustomer"] is True
+    with tenant_a.context():
+        synced = StoreDiscount.objects.get(promo_code=promo)
+    assert synced.status == StoreDiscountStatus.CREATED
+    assert synced.store_discount_id == "gid://shopify/DiscountCodeNode/9001"
+
+
+def test_the_stores_user_errors_are_kept_on_the_sync(
+    tenant_a,
+    shopify,
+    django_capture_on_commit_callbacks,
+):
+    connect(tenant_a, sync_discount_codes=True)
+    shopify.discount_user_errors = [{"field": ["basicCodeDiscount", "code"], "code": "TAKEN",
+                                     "message": "Code must be unique."}]  # fmt: skip
+    with django_capture_on_commit_callbacks(execute=True):
+        _promo(tenant_a, "ZEBRA20", kind="amount", value=Decimal("10.00"))
+    assert shopify.discount_inputs[0]["customerGets"]["value"] == {
+        "discountAmount": {"amount": "10.00", "appliesOnEachItem": False}}  # fmt: skip
+    with tenant_a.context():
+        synced = StoreDiscount.objects.get()
+    assert synced.status == StoreDiscountStatus.FAILED
+    assert synced.errors == "basicCodeDiscount.code: Code must be unique."
+
+
+def test_no_sync_without_the_switch(tenant_a, shopify, django_capture_on_commit_callbacks):
+    connect(tenant_a)
+    with django_capture_on_commit_callbacks(execute=True):
+        _promo(tenant_a, "ZEBRA30")
+    assert shopify.discount_inputs == []
+    with tenant_a.context():
+        assert not StoreDiscount.objects.exists()

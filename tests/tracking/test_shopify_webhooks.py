@@ -1,0 +1,200 @@
+"""Shopify webhooks at /hooks/shopify/<public_id>/: the HMAC (checked on the raw body
+before anything is read), deduplication by X-Shopify-Webhook-Id, malformed bodies, and
+processing by the (eager) task through conversion_record."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import logging
+from decimal import Decimal
+
+import pytest
+from django.test import Client
+
+from tracking.connectors.shopify import webhook_signature_valid
+from tracking.models import Conversion, StoreOrderError, WebhookDelivery
+
+from .shopify_server import order_node, refund_node
+from .test_shopify_pull import at, connect
+
+SECRET = "app-secret"
+
+
+def test_signature_matches_the_documented_hmac_sha256_example():
+    # RFC 4231 test case 2 (HMAC-SHA256, key "Jefe"), base64-encoded as Shopify sends it.
+    digest = bytes.fromhex("5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843")
+    header = base64.b64encode(digest).decode()
+    assert header == "W9zBRr9gdU5qBCQmCJV1x1oAPwidJzmDnexYuWTsOEM="
+    assert webhook_signature_valid(b"what do ya want for nothing?", "Jefe", header)
+    assert not webhook_signature_valid(b"what do ya want for nothing!", "Jefe", header)
+    assert not webhook_signature_valid(b"what do ya want for nothing?", "jefe", header)
+    assert not webhook_signature_valid(b"what do ya want for nothing?", "Jefe", None)
+    assert not webhook_signature_valid(b"what do ya want for nothing?", "", header)
+
+
+def rest_order(n: int = 1, **extra) -> dict:
+    body = {
+        "id": 1000 + n, "admin_graphql_api_id": f"gid://shopify/Order/{1000 + n}",
+        "name": f"#{1000 + n}", "created_at": "2026-11-20T10:00:00-05:00",
+        "updated_at": "2026-11-20T10:05:00-05:00", "cancelled_at": None, "currency": "EUR",
+        "current_total_price": "59.90", "current_subtotal_price": "50.00",
+        "current_total_tax": "9.90", "discount_codes": [{"code": "zebra10", "amount": "5.00",
+                                                         "type": "percentage"}],
+        "landing_site": "/products/serum?utm_source=tiktok&utm_medium=kol&kh_click=clk9",
+        "referring_site": "https://www.tiktok.com/",
+        "customer": {"id": 555, "orders_count": 1},
+        "shipping_address": {"country_code": "FR"}, "refunds": [],
+    }  # fmt: skip
+    body.update(extra)
+    return body
+
+
+def sign(raw: bytes, secret: str = SECRET) -> str:
+    return base64.b64encode(hmac.new(secret.encode(), raw, hashlib.sha256).digest()).decode()
+
+
+def post(connection, body, *, topic="orders/create", webhook_id="wh-1", signature=None,
+         raw: bytes | None = None):  # fmt: skip
+    raw = raw if raw is not None else json.dumps(body).encode()
+    headers = {"HTTP_X_SHOPIFY_TOPIC": topic, "HTTP_X_SHOPIFY_WEBHOOK_ID": webhook_id,
+               "HTTP_X_SHOPIFY_SHOP_DOMAIN": connection.shop_domain}  # fmt: skip
+    if signature is not False:
+        headers["HTTP_X_SHOPIFY_HMAC_SHA256"] = signature or sign(raw)
+    return Client().post(f"/hooks/shopify/{connection.public_id}/", raw,
+                         content_type="application/json", **headers)  # fmt: skip
+
+
+def test_a_signed_order_is_kept_and_recorded_by_the_worker(
+    tenant_a, django_capture_on_commit_callbacks
+):
+    connection = connect(tenant_a)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        response = post(connection, rest_order())
+    assert response.status_code == 200, response.content
+    assert response.json()["outcome"] == "queued" and len(callbacks) == 1
+    with tenant_a.context():
+        delivery = WebhookDelivery.objects.get()
+        conversion = Conversion.objects.get()
+    assert (delivery.topic, delivery.outcome, delivery.replays) == ("orders/create", "recorded", 0)
+    assert delivery.processed_at is not None
+    assert conversion.external_id == "gid://shopify/Order/1001"
+    assert (conversion.total, conversion.currency) == (Decimal("59.90"), "EUR")
+    assert conversion.discount_codes == ["ZEBRA10"] and conversion.click_id == "clk9"
+    assert (conversion.utm_source, conversion.utm_medium) == ("tiktok", "kol")
+    assert conversion.shipping_country == "FR" and conversion.customer_order_index == 1
+
+
+def test_a_webhook_replayed_ten_times_is_counted_once(tenant_a, django_capture_on_commit_callbacks):
+    connection = connect(tenant_a)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        outcomes = [post(connection, rest_order(), webhook_id="wh-same").json()["outcome"]
+                    for _ in range(10)]  # fmt: skip
+    assert outcomes == ["queued"] + ["replay"] * 9
+    assert len(callbacks) == 1  # processed once
+    with tenant_a.context():
+        delivery = WebhookDelivery.objects.get()
+        assert delivery.replays == 9
+        assert Conversion.objects.count() == 1
+
+
+@pytest.mark.parametrize("signature", [False, "bm90IHRoZSBzaWduYXR1cmU=", "not base64 at all"])
+def test_a_bad_or_missing_signature_is_401_logged_and_writes_nothing(tenant_a, signature, caplog):
+    connection = connect(tenant_a)
+    with caplog.at_level(logging.WARNING, logger="tracking.shopify_webhook"):
+        response = post(connection, rest_order(), signature=signature)
+    assert response.status_code == 401
+    assert any("bad or missing signature" in r.getMessage() for r in caplog.records)
+    with tenant_a.context():
+        assert not WebhookDelivery.objects.exists() and not Conversion.objects.exists()
+
+
+def test_a_body_signed_with_another_secret_is_refused(tenant_a):
+    connection = connect(tenant_a)
+    raw = json.dumps(rest_order()).encode()
+    assert post(connection, None, raw=raw, signature=sign(raw, "other")).status_code == 401
+
+
+def test_malformed_json_is_400_after_the_signature(tenant_a):
+    connection = connect(tenant_a)
+    for raw in (b"{not json", b'["a list"]', b"\xff\xfe"):
+        response = post(connection, None, raw=raw)
+        assert response.status_code == 400, raw
+    with tenant_a.context():
+        assert not WebhookDelivery.objects.exists()
+
+
+def test_missing_webhook_id_is_400_and_unknown_store_is_404(tenant_a):
+    connection = connect(tenant_a)
+    assert post(connection, rest_order(), webhook_id="").status_code == 400
+    raw = json.dumps(rest_order()).encode()
+    response = Client().post("/hooks/shopify/nosuchstore/", raw, content_type="application/json",
+                             HTTP_X_SHOPIFY_HMAC_SHA256=sign(raw))  # fmt: skip
+    assert response.status_code == 404
+
+
+def test_a_disconnected_store_takes_no_webhooks(tenant_a):
+    from tracking.services.stores import store_disconnect
+
+    connection = connect(tenant_a)
+    with tenant_a.context():
+        store_disconnect(organization=tenant_a.organization, connection=connection)
+    assert post(connection, rest_order()).status_code == 404
+
+
+def test_an_invalid_order_is_an_error_line_not_a_crash(
+    tenant_a, django_capture_on_commit_callbacks
+):
+    connection = connect(tenant_a)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = post(connection, rest_order(currency="EURO"))
+    assert response.status_code == 200
+    with tenant_a.context():
+        delivery = WebhookDelivery.objects.get()
+        line = StoreOrderError.objects.get()
+        assert not Conversion.objects.exists()
+    assert delivery.outcome == "invalid" and "currency" in delivery.error
+    assert (line.field, line.origin, line.name) == ("currency", "orders/create", "#1001")
+
+
+def test_a_refund_webhook_reads_the_order_from_the_store(
+    tenant_a,
+    shopify,
+    django_capture_on_commit_callbacks,
+):
+    shopify.orders = [order_node(4, updated_at=at(10), total="80.00",
+                                 refunds=[refund_node(71, "30.00", at(9))])]  # fmt: skip
+    connection = connect(tenant_a)
+    refund = {"id": 71, "order_id": 1004, "created_at": "2026-11-20T10:00:00Z",
+              "transactions": [{"id": 1, "kind": "refund", "status": "success",
+                                "amount": "30.00", "currency": "USD"}],
+              "refund_line_items": []}  # fmt: skip
+    with django_capture_on_commit_callbacks(execute=True):
+        response = post(connection, refund, topic="refunds/create", webhook_id="wh-refund")
+    assert response.status_code == 200
+    assert shopify.requests[-1]["variables"] == {"id": "gid://shopify/Order/1004"}
+    with tenant_a.context():
+        conversion = Conversion.objects.get()
+        assert WebhookDelivery.objects.get().outcome == "recorded"
+    assert conversion.refunded == Decimal("30.00") and conversion.total == Decimal("80.00")
+
+
+def test_rest_refunds_in_an_order_webhook_use_the_graphql_ids(
+    tenant_a, django_capture_on_commit_callbacks
+):
+    connection = connect(tenant_a)
+    refunds = [{"id": 71, "admin_graphql_api_id": "gid://shopify/Refund/71",
+                "created_at": "2026-11-21T10:00:00Z",
+                "transactions": [{"kind": "refund", "status": "success", "amount": "10.00",
+                                  "currency": "EUR"},
+                                 {"kind": "refund", "status": "failure", "amount": "99.00",
+                                  "currency": "EUR"}]}]  # fmt: skip
+    with django_capture_on_commit_callbacks(execute=True):
+        post(connection, rest_order(refunds=refunds), topic="orders/updated")
+    with tenant_a.context():
+        conversion = Conversion.objects.get()
+        assert list(conversion.refunds.values_list("external_id", "amount")) == [
+            ("gid://shopify/Refund/71", Decimal("10.00"))
+        ]
