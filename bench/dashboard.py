@@ -85,11 +85,9 @@ def seed_raw(cursor, org_id: int, campaign_id: int, link_ids: list[int], collab_
     )
 
 
-def main() -> None:
-    setup_django()
+def seed():
+    """Seed both campaigns' raw events and run the rollup worker over them."""
     from django.db import connection
-    from django.test import Client
-    from django.test.utils import CaptureQueriesContext
 
     from kolhub.models import Organization, User
     from kolhub.services import organization_create
@@ -98,39 +96,67 @@ def main() -> None:
     from tracking import services
     from tracking.services.rollups import rollups_refresh
 
-    with bench_database("dashboard"):
-        owner = User.objects.create_user(email="bench@dashboard.test")
-        organization = organization_create(name="Bench dashboard", owner=owner,
-                                           slug="bench-dashboard")  # fmt: skip
-        organization = Organization.objects.get(pk=organization.pk)
-        campaigns = {}
-        with tenant_context(organization):
-            for name, size in (("large", COLLABORATIONS), ("small", 1)):
-                campaign = make_campaign(organization, name=f"Bench {name}", start_date=None)
-                links, collabs = [], []
-                for n in range(size):
-                    collaboration = make_collaboration(organization, campaign)
-                    collabs.append(collaboration.pk)
-                    links.append(services.tracking_link_create(
-                        organization=organization, collaboration=collaboration,
-                        platform="instagram", destination_url=f"https://shop.example/{name}{n}",
-                    ).pk)  # fmt: skip
-                campaigns[name] = (campaign, links, collabs)
-        print(f"seeding {CLICKS:,} clicks and {ORDERS:,} orders", flush=True)
-        start = time.perf_counter()
-        with connection.cursor() as cursor:
-            large, links, collabs = campaigns["large"]
-            seed_raw(cursor, organization.pk, large.pk, links, collabs, CLICKS, ORDERS, "large")
-            small, links, collabs = campaigns["small"]
-            seed_raw(cursor, organization.pk, small.pk, links, collabs, 10, 1, "small")
-            cursor.execute("ANALYZE")
-        print(f"seeded in {time.perf_counter() - start:.1f} s", flush=True)
+    owner = User.objects.create_user(email="bench@dashboard.test")
+    organization = organization_create(name="Bench dashboard", owner=owner,
+                                       slug="bench-dashboard")  # fmt: skip
+    organization = Organization.objects.get(pk=organization.pk)
+    campaigns = {}
+    with tenant_context(organization):
+        for name, size in (("large", COLLABORATIONS), ("small", 1)):
+            campaign = make_campaign(organization, name=f"Bench {name}", start_date=None)
+            links, collabs = [], []
+            for n in range(size):
+                collaboration = make_collaboration(organization, campaign)
+                collabs.append(collaboration.pk)
+                links.append(services.tracking_link_create(
+                    organization=organization, collaboration=collaboration,
+                    platform="instagram", destination_url=f"https://shop.example/{name}{n}",
+                ).pk)  # fmt: skip
+            campaigns[name] = (campaign, links, collabs)
+    print(f"seeding {CLICKS:,} clicks and {ORDERS:,} orders", flush=True)
+    start = time.perf_counter()
+    with connection.cursor() as cursor:
+        large, links, collabs = campaigns["large"]
+        seed_raw(cursor, organization.pk, large.pk, links, collabs, CLICKS, ORDERS, "large")
+        small, links, collabs = campaigns["small"]
+        seed_raw(cursor, organization.pk, small.pk, links, collabs, 10, 1, "small")
+        cursor.execute("ANALYZE")
+    print(f"seeded in {time.perf_counter() - start:.1f} s", flush=True)
 
-        start = time.perf_counter()
-        marks = rollups_refresh(organization=organization)
-        worker_s = time.perf_counter() - start
-        print(f"rollup worker: {marks:,} days recomputed in {worker_s:.1f} s", flush=True)
+    start = time.perf_counter()
+    marks = rollups_refresh(organization=organization)
+    worker_s = time.perf_counter() - start
+    print(f"rollup worker: {marks:,} days recomputed in {worker_s:.1f} s", flush=True)
+    return organization, owner, campaigns, marks, worker_s
 
+
+def main() -> None:
+    setup_django()
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from campaigns.models import Campaign
+    from kolhub.models import Organization, User
+    from kolhub.tenancy.context import tenant_context
+
+    keep = bool(os.environ.get("BENCH_KEEP"))
+    with bench_database("dashboard", keep=keep) as reused:
+        if reused:
+            owner = User.objects.get(email="bench@dashboard.test")
+            organization = Organization.objects.get(slug="bench-dashboard")
+            with tenant_context(organization):
+                campaigns = {name: (Campaign.objects.get(name=f"Bench {name}"), [], [])
+                             for name in ("large", "small")}  # fmt: skip
+            marks, worker_s = 0, 0.0
+            print("reusing the kept database (BENCH_KEEP=1): no seeding", flush=True)
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT (SELECT count(*) FROM tracking_click),"
+                               " (SELECT count(*) FROM tracking_conversion)")  # fmt: skip
+                seeded_clicks, seeded_orders = cursor.fetchone()
+        else:
+            organization, owner, campaigns, marks, worker_s = seed()
+            seeded_clicks, seeded_orders = CLICKS + 10, ORDERS + 1
         client = Client()
         client.force_login(owner)
         # The campaigns have no dates: the page's default range is the last 30 days, so ask
@@ -150,6 +176,15 @@ def main() -> None:
             if os.environ.get("BENCH_SHOW_QUERIES"):
                 for q in queries.captured_queries:
                     print(f"  {q['time']} s  {q['sql'][:160]}")
+        if os.environ.get("BENCH_PROFILE"):
+            import cProfile
+            import pstats
+
+            profiler = cProfile.Profile()
+            profiler.enable()
+            client.get(url(campaigns["large"][0]))
+            profiler.disable()
+            pstats.Stats(profiler).sort_stats("cumulative").print_stats(40)
         samples = []
         for _ in range(REQUESTS):
             start = time.perf_counter()
@@ -163,7 +198,7 @@ def main() -> None:
               f"queries small {counts['small']}, large {counts['large']}")  # fmt: skip
         print(json.dumps({
             "p95_ms": round(p95, 1), "p50_ms": round(p50, 1), "queries_small": counts["small"],
-            "queries_large": counts["large"], "clicks": CLICKS, "orders": ORDERS,
+            "queries_large": counts["large"], "clicks": seeded_clicks, "orders": seeded_orders,
             "rollup_worker_s": round(worker_s, 1), "rollup_days": marks,
         }))  # fmt: skip
 

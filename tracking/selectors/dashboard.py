@@ -17,7 +17,7 @@ from campaigns.models import Campaign, KpiTarget
 from creators.models import Platform
 from kolhub.models import Organization
 from tracking.kpis import Kpis, kpis, pace, progress, unit_of
-from tracking.selectors.results import daily_series, leaderboard, rollup_totals
+from tracking.selectors.results import daily_series, leaderboard, rollup_totals_by
 
 # METRICS.md funnel: (stage, [(figure, label, unit)]).
 FUNNEL = (
@@ -136,11 +136,13 @@ def _sort_key(sort: str):
 
 def campaign_dashboard(*, organization: Organization, campaign: Campaign, filters: Filters,
                        today: datetime.date) -> Dashboard:  # fmt: skip
-    """Five queries: targets, totals, the daily series, the leaderboard's collaborations
-    and its per-collaboration totals."""
+    """Three queries: the targets, the rollups (total, days and creators in one pass) and
+    the leaderboard's collaborations."""
     scope = {"date_from": filters.date_from, "date_to": filters.date_to,
              "platform": filters.platform or None}  # fmt: skip
-    totals = rollup_totals(organization=organization, campaign_ids=[campaign.pk], **scope)[None]
+    grouped = rollup_totals_by(organization=organization, campaign_ids=[campaign.pk],
+                               groupings=[None, "day", "collaboration"], **scope)  # fmt: skip
+    totals = grouped[None][None]
     figures = kpis(totals, objective=campaign.objective)
     tiles = [
         (stage, [(key, label, unit, figures.value(key)) for key, label, unit in rows])
@@ -166,10 +168,11 @@ def campaign_dashboard(*, organization: Organization, campaign: Campaign, filter
         (day, kpis(day_totals, objective=campaign.objective))
         for day, day_totals in daily_series(
             organization=organization, campaign_ids=[campaign.pk], date_from=filters.date_from,
-            date_to=filters.date_to, platform=filters.platform or None,
+            date_to=filters.date_to, platform=filters.platform or None, by_day=grouped["day"],
         )
     ]  # fmt: skip
-    board = leaderboard(organization=organization, campaign=campaign, **scope)
+    board = leaderboard(organization=organization, campaign=campaign,
+                        totals=grouped["collaboration"], **scope)  # fmt: skip
 
     def defined(row) -> bool:
         return filters.sort == "creator" or row["kpis"].value(filters.sort) is not None

@@ -9,10 +9,11 @@ campaign's currency lands in the Totals' money fields; other currencies go to
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
-from django.db.models import F, Q, Sum
+from django.db import connection
+from django.db.models import F, Q
 
 from campaigns.models import Collaboration
 from kolhub.models import Organization
@@ -54,52 +55,69 @@ def rollup_rows(
     return queryset
 
 
-def rollup_totals(
-    *,
-    organization: Organization,
-    group_by: str | None = None,
-    campaign_ids: Iterable[int] | None = None,
-    collaboration_ids: Iterable[int] | None = None,
-    creator_id: int | None = None,
-    date_from: datetime.date | None = None,
-    date_to: datetime.date | None = None,
-    platform: str | None = None,
-) -> dict:
-    """{group key: Totals}; the key is None when group_by is None. Rows whose money is in
-    a currency other than their campaign's add to `other_revenue` only."""
-    queryset = rollup_rows(
-        organization=organization, campaign_ids=campaign_ids,
-        collaboration_ids=collaboration_ids, creator_id=creator_id, date_from=date_from,
-        date_to=date_to, platform=platform,
-    )  # fmt: skip
-    keys = [GROUPS[group_by]] if group_by else []
-    # "" is a row without money (clicks, metrics); the campaign's currency or "" count in
-    # full; any other currency contributes its revenue to other_revenue only.
-    home = Q(currency="") | Q(currency=F("campaign__currency"))
-    rows = (
-        queryset.annotate(home=home)
-        .values(*keys, "home", "currency")
-        .annotate(**{f"s_{f}": Sum(f) for f in (*COUNTS, *MONEYS)})
-        .order_by()
+def rollup_totals(*, organization: Organization, group_by: str | None = None, **scope) -> dict:
+    """{group key: Totals} for one grouping (None: a single total under the key None).
+    One query; `scope` takes rollup_rows' filters."""
+    return rollup_totals_by(organization=organization, groupings=[group_by], **scope)[group_by]
+
+
+def rollup_totals_by(
+    *, organization: Organization, groupings: Sequence[str | None], **scope
+) -> dict[str | None, dict]:
+    """Several groupings of the same rows in ONE pass (GROUPING SETS), e.g. the
+    dashboard's total, its days and its creators: {grouping: {group key: Totals}}.
+
+    Rows whose money is in a currency other than their campaign's add to the counts and
+    to `other_revenue` only (tracking.kpis)."""
+    aliases = {g: f"g_{g}" for g in groupings if g}
+    rows = rollup_rows(organization=organization, **scope).annotate(
+        # "" is a row without money (clicks, metrics); it counts in full, like the
+        # campaign's own currency.
+        home=Q(currency="") | Q(currency=F("campaign__currency")),
+        **{alias: F(GROUPS[g]) for g, alias in aliases.items()},
     )
-    result: dict = {}
-    for row in rows:
-        key = row[keys[0]] if keys else None
-        totals = result.setdefault(key, Totals())
-        if row["home"]:
-            for field in (*COUNTS, *MONEYS):
-                setattr(totals, field, getattr(totals, field) + (row[f"s_{field}"] or 0))
-        else:
-            # Counts are currency-free and still count; money stays in its currency.
-            for field in COUNTS:
-                setattr(totals, field, getattr(totals, field) + (row[f"s_{field}"] or 0))
-            amount = row["s_revenue"] or Decimal("0")
-            totals.other_revenue[row["currency"]] = (
-                totals.other_revenue.get(row["currency"], Decimal("0")) + amount
-            )
-    if not keys and None not in result:
-        result[None] = Totals()
+    sql, params = rows.values(
+        *aliases.values(), "home", "currency", *COUNTS, *MONEYS
+    ).query.sql_with_params()
+    sets = ", ".join(
+        "(" + ", ".join([*([aliases[g]] if g else []), "home", "currency"]) + ")" for g in groupings
+    )
+    flags = [f"GROUPING({alias})" for alias in aliases.values()]
+    # SUM of a bigint is numeric in PostgreSQL: counts come back as whole numbers.
+    sums = [f"SUM({field})::bigint" for field in COUNTS] + [f"SUM({field})" for field in MONEYS]
+    # Every name spliced in comes from GROUPS, COUNTS and MONEYS (fixed in code); values
+    # travel as parameters of the ORM's own query.
+    statement = (
+        f"SELECT {', '.join([*flags, *aliases.values(), 'home', 'currency', *sums])} "
+        f"FROM ({sql}) AS scoped GROUP BY GROUPING SETS ({sets})"
+    )
+    result: dict[str | None, dict] = {g: {} for g in groupings}
+    with connection.cursor() as cursor:
+        cursor.execute(statement, params)
+        fetched = cursor.fetchall()
+    names = list(aliases)
+    for row in fetched:
+        grouped = [g for g, flag in zip(names, row[: len(names)], strict=True) if flag == 0]
+        grouping = grouped[0] if grouped else None
+        key = row[len(names) + names.index(grouping)] if grouping else None
+        home, currency = row[2 * len(names)], row[2 * len(names) + 1]
+        figures = dict(zip((*COUNTS, *MONEYS), row[2 * len(names) + 2 :], strict=True))
+        _add(result[grouping].setdefault(key, Totals()), figures, home=home, currency=currency)
+    if None in result:
+        result[None].setdefault(None, Totals())
     return result
+
+
+def _add(totals: Totals, figures: dict, *, home: bool, currency: str) -> None:
+    for field in COUNTS:
+        setattr(totals, field, getattr(totals, field) + (figures[field] or 0))
+    if home:
+        for field in MONEYS:
+            setattr(totals, field, getattr(totals, field) + (figures[field] or 0))
+    else:
+        # Money stays in its currency: never converted silently.
+        amount = figures["revenue"] or Decimal("0")
+        totals.other_revenue[currency] = totals.other_revenue.get(currency, Decimal("0")) + amount
 
 
 def leaderboard(
@@ -109,9 +127,11 @@ def leaderboard(
     date_from: datetime.date | None = None,
     date_to: datetime.date | None = None,
     platform: str | None = None,
+    totals: dict | None = None,
 ) -> list[dict]:
     """One row per collaboration of the campaign (every one, with or without results):
-    {"collaboration": Collaboration (creator loaded), "kpis": Kpis}. Two queries."""
+    {"collaboration": Collaboration (creator loaded), "kpis": Kpis}. Two queries, one
+    when `totals` (by collaboration, from rollup_totals_by) is given."""
 
     collaborations = (
         Collaboration.objects.for_org(organization)
@@ -119,10 +139,11 @@ def leaderboard(
         .select_related("creator")
         .order_by("creator__name", "id")
     )
-    totals = rollup_totals(
-        organization=organization, group_by="collaboration", campaign_ids=[campaign.pk],
-        date_from=date_from, date_to=date_to, platform=platform,
-    )  # fmt: skip
+    if totals is None:
+        totals = rollup_totals(
+            organization=organization, group_by="collaboration", campaign_ids=[campaign.pk],
+            date_from=date_from, date_to=date_to, platform=platform,
+        )  # fmt: skip
     return [
         {"collaboration": c, "kpis": kpis(totals.get(c.pk, Totals()), objective=campaign.objective)}
         for c in collaborations
@@ -137,13 +158,16 @@ def daily_series(
     date_to: datetime.date,
     platform: str | None = None,
     collaboration_ids: Iterable[int] | None = None,
+    by_day: dict | None = None,
 ) -> list[tuple[datetime.date, Totals]]:
-    """Every day of the range in order, with zeros on days without rows. One query."""
-    by_day = rollup_totals(
-        organization=organization, group_by="day", campaign_ids=campaign_ids,
-        collaboration_ids=collaboration_ids, date_from=date_from, date_to=date_to,
-        platform=platform,
-    )  # fmt: skip
+    """Every day of the range in order, with zeros on days without rows. One query, none
+    when `by_day` (from rollup_totals_by) is given."""
+    if by_day is None:
+        by_day = rollup_totals(
+            organization=organization, group_by="day", campaign_ids=campaign_ids,
+            collaboration_ids=collaboration_ids, date_from=date_from, date_to=date_to,
+            platform=platform,
+        )  # fmt: skip
     days = (date_to - date_from).days + 1
     return [
         (day, by_day.get(day, Totals()))
