@@ -3,6 +3,7 @@
 from django.urls import path
 
 from tracking import api
+from tracking.api import results as results_api
 
 urlpatterns = [
     path(
@@ -43,4 +44,20 @@ urlpatterns = [
          api.TrackingLinkApi.as_view({"get": "retrieve", "delete": "destroy"}),
          name="api_tracking_link_detail"),
     path("clicks/", api.ClickApi.as_view({"get": "list"}), name="api_click_list"),
+    # Results (tracking.api.results).
+    path("creators/<int:creator_id>/results/", results_api.CreatorResultsApi.as_view(),
+         name="api_creator_results"),
+    path("results/overview/", results_api.OverviewApi.as_view(), name="api_results_overview"),
+    path("ledger-entries/", results_api.LedgerEntryApi.as_view({"get": "list"}),
+         name="api_ledger_entry_list"),
+    path("ledger-entries/<int:entry_id>/", results_api.LedgerEntryApi.as_view({"get": "retrieve"}),
+         name="api_ledger_entry_detail"),
+    path("conversions/", results_api.ConversionApi.as_view({"get": "list"}),
+         name="api_conversion_list"),
+    path("conversions/<int:conversion_id>/",
+         results_api.ConversionApi.as_view({"get": "retrieve"}), name="api_conversion_detail"),
+    path("campaigns/<int:campaign_id>/overlaps/", results_api.OverlapApi.as_view(),
+         name="api_campaign_overlaps"),
+    path("campaigns/<int:campaign_id>/leak-flags/", results_api.LeakFlagApi.as_view(),
+         name="api_campaign_leak_flags"),
 ]  # fmt: skip

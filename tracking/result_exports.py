@@ -94,7 +94,7 @@ def conversions_csv(conversions: Iterable[Conversion]) -> str:
          "discount_codes": " ".join(c.discount_codes), "shipping_country": c.shipping_country,
          "credit_rule": c.credit_rule or "unattributed",
          "credited_creator": c.credit_creator_name or "",
-         "new_customer": "" if c.is_new_customer is None else ("yes" if c.is_new_customer else "no")}
+         "new_customer": {None: "", True: "yes", False: "no"}[c.is_new_customer]}
         for c in conversions
     ))  # fmt: skip
 
@@ -125,4 +125,3 @@ def overview_csv(overview: Overview) -> str:
     for currency, k in overview.totals.items():
         rows.append({"campaign": f"Total ({currency})", "currency": currency, **_kpi_cells(k)})
     return _write(OVERVIEW_COLUMNS, rows)
-

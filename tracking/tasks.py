@@ -41,7 +41,10 @@ def render_campaign_report_task(self, organization_id: int, report_id: int) -> d
     except Exception as error:
         if self.request.retries >= self.max_retries:
             with tenant_context(organization):
-                reports.campaign_report_failed(organization=organization, report_id=report_id,
-                                               error=f"{type(error).__name__}: {error}")  # fmt: skip
+                reports.campaign_report_failed(
+                    organization=organization,
+                    report_id=report_id,
+                    error=f"{type(error).__name__}: {error}",
+                )
         raise
     return {"report_id": report_id, "rendered": True, "sha256": report.sha256}

@@ -36,7 +36,6 @@ class CampaignReport(TenantModel):
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    created_at = models.DateTimeField(auto_now_add=True)
     rendered_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -50,7 +49,9 @@ class CampaignReport(TenantModel):
             ),
         ]
         indexes = [
-            models.Index(fields=["organization", "campaign", "created_at"], name="report_org_campaign")
+            models.Index(
+                fields=["organization", "campaign", "created_at"], name="report_org_campaign"
+            )
         ]
 
     def __str__(self) -> str:

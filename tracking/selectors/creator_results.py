@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -48,11 +49,14 @@ def creator_results(
     creator_id: int,
     date_from: datetime.date | None = None,
     date_to: datetime.date | None = None,
+    hidden_stages: Iterable[str] = (),
 ) -> list[CampaignResult]:
-    """One entry per collaboration of the creator in this organization, newest first."""
+    """One entry per collaboration of the creator in this organization, newest first.
+    The portal passes the stages a creator does not see (a shortlist is the brand's)."""
     collaborations = list(
         Collaboration.objects.for_org(organization)
         .filter(creator_id=creator_id)
+        .exclude(stage__in=list(hidden_stages))
         .select_related("campaign", "creator")
         .order_by("-campaign__start_date", "-id")
     )
@@ -61,14 +65,17 @@ def creator_results(
         return []
     totals = creator_totals(organization=organization, creator_id=creator_id,
                             date_from=date_from, date_to=date_to)  # fmt: skip
+    totals = {key: value for key, value in totals.items() if key in ids}
     links: dict[int, list[TrackingLink]] = defaultdict(list)
-    for link in TrackingLink.objects.for_org(organization).filter(collaboration_id__in=ids).order_by(
-        "platform", "id"
+    for link in (
+        TrackingLink.objects.for_org(organization)
+        .filter(collaboration_id__in=ids)
+        .order_by("platform", "id")
     ):
         links[link.collaboration_id].append(link)
     codes: dict[int, list[PromoCode]] = defaultdict(list)
-    for code in PromoCode.objects.for_org(organization).filter(collaboration_id__in=ids).order_by(
-        "code"
+    for code in (
+        PromoCode.objects.for_org(organization).filter(collaboration_id__in=ids).order_by("code")
     ):
         codes[code.collaboration_id].append(code)
     items: dict[int, list[PaymentItem]] = defaultdict(list)

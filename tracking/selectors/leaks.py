@@ -159,8 +159,9 @@ def leak_flags(
         .filter(kind=ConversionKind.SALE, cancelled_at__isnull=True)
         .annotate(codes_upper=_UpperArray("discount_codes"))
         .filter(codes_upper__overlap=list(by_code))
-        .only("id", "occurred_at", "shipping_country", "referral_code", "utm_source",
-              "discount_codes")  # fmt: skip
+        .only(
+            "id", "occurred_at", "shipping_country", "referral_code", "utm_source", "discount_codes"
+        )  # fmt: skip
     )
     start, end = day_bounds(organization, date_from, date_to)
     if start:

@@ -35,8 +35,10 @@ def standing_credits(organization: Organization) -> QuerySet[AttributionEntry]:
     reversed_ = AttributionEntry.objects.for_org(organization).filter(
         kind=EntryKind.REVERSAL, reverses=OuterRef("pk")
     )
-    return AttributionEntry.objects.for_org(organization).filter(kind=EntryKind.CREDIT).exclude(
-        Exists(reversed_)
+    return (
+        AttributionEntry.objects.for_org(organization)
+        .filter(kind=EntryKind.CREDIT)
+        .exclude(Exists(reversed_))
     )
 
 
@@ -186,8 +188,12 @@ def overlap_list(
                 rule=str(raw.get("rule", "")), at=str(raw.get("at", "")),
                 won=cid == credit.collaboration_id and str(raw.get("rule", "")) == credit.rule,
             ))  # fmt: skip
-        if campaign is not None and credit.campaign_id != campaign.pk and not any(
-            c.collaboration and c.collaboration.campaign_id == campaign.pk for c in candidates
+        if (
+            campaign is not None
+            and credit.campaign_id != campaign.pk
+            and not any(
+                c.collaboration and c.collaboration.campaign_id == campaign.pk for c in candidates
+            )
         ):
             continue
         winner = Candidate(

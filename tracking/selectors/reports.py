@@ -92,9 +92,14 @@ def campaign_report_data(
         date_to=date_to,
         kpis=figures,
         headline=headline(figures, campaign.headline_metrics, campaign.currency),
-        series=daily_series(organization=organization, campaign_ids=[campaign.pk],
-                            date_from=date_from, date_to=date_to),  # fmt: skip
-        leaderboard=leaderboard(organization=organization, campaign=campaign,
-                                date_from=date_from, date_to=date_to),  # fmt: skip
+        series=daily_series(
+            organization=organization,
+            campaign_ids=[campaign.pk],
+            date_from=date_from,
+            date_to=date_to,
+        ),  # fmt: skip
+        leaderboard=leaderboard(
+            organization=organization, campaign=campaign, date_from=date_from, date_to=date_to
+        ),  # fmt: skip
         generated_at=timezone.now(),
     )

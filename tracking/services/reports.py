@@ -22,6 +22,7 @@ from tracking import report_pdf
 from tracking.models import CampaignReport, ReportStatus
 from tracking.selectors.reports import campaign_report_data, report_range
 
+
 def report_storage_name(report: CampaignReport) -> str:
     return (
         f"tracking/reports/{report.organization_id}/"
@@ -72,7 +73,7 @@ def campaign_report_start(*, organization: Organization, report_id: int) -> bool
         return False
     locked.status = ReportStatus.RENDERING
     locked.attempts += 1
-    locked.save(update_fields=["status", "attempts"])
+    locked.save(update_fields=["status", "attempts", "updated_at"])
     return True
 
 
@@ -96,7 +97,7 @@ def campaign_report_render(*, organization: Organization, report_id: int) -> Cam
     locked.sha256 = hashlib.sha256(pdf).hexdigest()
     locked.status, locked.error = ReportStatus.READY, ""
     locked.rendered_at = timezone.now()
-    locked.save(update_fields=["file", "sha256", "status", "error", "rendered_at"])
+    locked.save(update_fields=["file", "sha256", "status", "error", "rendered_at", "updated_at"])
     return locked
 
 
@@ -106,4 +107,4 @@ def campaign_report_failed(*, organization: Organization, report_id: int, error:
     if locked.status == ReportStatus.READY:
         return
     locked.status, locked.error = ReportStatus.FAILED, error[:2000]
-    locked.save(update_fields=["status", "error"])
+    locked.save(update_fields=["status", "error", "updated_at"])

@@ -26,7 +26,7 @@ from tracking import result_exports
 from tracking.models import ReportStatus
 from tracking.result_forms import DateRangeForm
 from tracking.selectors import creator_results as creator_selectors
-from tracking.selectors import ledger, leaks, overview, reports, results
+from tracking.selectors import leaks, ledger, overview, reports, results
 from tracking.services import reports as report_services
 
 
@@ -239,4 +239,3 @@ class ReportDownloadView(CampaignMixin, View):
         )  # fmt: skip
         response["Cache-Control"] = "private, no-store"
         return response
-
