@@ -43,7 +43,7 @@ SOURCE_SHARE = Decimal("0.8")
 class _UpperArray(Func):
     # Codes are stored upper case and unique whatever their case; an order's codes are as
     # the shopper typed them.
-    template = "ARRAY(SELECT upper(c) FROM unnest(%(expressions)s) AS c)"
+    template = "ARRAY(SELECT upper(c) FROM unnest(%(expressions)s) AS c)::varchar[]"
     output_field = ArrayField(CharField())
 
 
