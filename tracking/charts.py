@@ -46,9 +46,10 @@ def bar_chart(
         for i, value in enumerate(values):
             h = plot_h * float(value) / peak
             x = left + i * group_w + group_w * 0.1 + s * bar_w
+            # format_html escapes its arguments to text, so numbers are formatted first.
             parts.append(format_html(
-                '<rect x="{:.1f}" y="{:.1f}" width="{:.1f}" height="{:.1f}" fill="{}"/>',
-                x, top_pad + plot_h - h, bar_w, h, COLORS[s % len(COLORS)],
+                '<rect x="{}" y="{}" width="{}" height="{}" fill="{}"/>',
+                _n(x), _n(top_pad + plot_h - h), _n(bar_w), _n(h), COLORS[s % len(COLORS)],
             ))  # fmt: skip
     if line is not None and line[1]:
         line_peak = _scale(line[1])
@@ -62,8 +63,8 @@ def bar_chart(
     # At most ~12 labels under the axis, so 90 days stay readable.
     step = max(1, n // 12)
     parts.extend(
-        format_html('<text x="{:.1f}" y="{}" font-size="8" text-anchor="middle">{}</text>',
-                    left + i * group_w + group_w / 2, height - bottom + 12, label[:14])
+        format_html('<text x="{}" y="{}" font-size="8" text-anchor="middle">{}</text>',
+                    _n(left + i * group_w + group_w / 2), height - bottom + 12, label[:14])
         for i, label in enumerate(labels) if i % step == 0
     )  # fmt: skip
     names = [*(name for name, _ in series), *([line[0]] if line else [])]
@@ -76,6 +77,10 @@ def bar_chart(
         '<svg xmlns="http://www.w3.org/2000/svg" width="{}" height="{}" viewBox="0 0 {} {}" '
         'role="img">{}</svg>', width, height, width, height, body,
     )  # fmt: skip
+
+
+def _n(value: float) -> str:
+    return f"{value:.1f}"
 
 
 def _short(value: float) -> str:

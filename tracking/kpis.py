@@ -184,6 +184,7 @@ def headline(k: Kpis, metrics, currency: str) -> list[dict]:
     for metric in metrics:
         value = k.value(metric)
         unit = unit_of(metric)
-        out.append({"metric": str(metric), "unit": unit, "value": value,
+        label = Metric(metric).label if metric in Metric.values else str(metric)
+        out.append({"metric": str(metric), "label": label, "unit": unit, "value": value,
                     "display": display(value, unit, currency)})  # fmt: skip
     return out

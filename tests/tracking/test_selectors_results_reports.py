@@ -16,7 +16,7 @@ from campaigns.models import PaymentItem
 from tests.campaigns.factories import make_campaign, make_collaboration
 from tests.creators.factories import make_creator
 from tests.tracking.results_world import credit, order, results_world, rollup
-from tracking.selectors import creator_results, ledger, leaks, overview
+from tracking.selectors import creator_results, leaks, ledger, overview
 
 pytestmark = pytest.mark.django_db
 _seq = itertools.count(1)

@@ -64,6 +64,7 @@ class KpisSerializer(serializers.Serializer):
 
 class HeadlineSerializer(serializers.Serializer):
     metric = serializers.CharField()
+    label = serializers.CharField()
     unit = serializers.CharField()
     value = serializers.DecimalField(max_digits=20, decimal_places=6, allow_null=True)
     display = serializers.CharField()
