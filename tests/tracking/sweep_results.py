@@ -19,13 +19,12 @@ def values(tenant) -> dict:
     with tenant.context():
         campaign = Campaign.objects.get(name="Zebracorn secret campaign")
         today = timezone.localdate()
+        name = f"tracking/reports/{org.pk}/campaign-{campaign.pk}-report-sweep.pdf"
         report = CampaignReport.objects.create(
             organization=org, campaign=campaign, date_from=today - datetime.timedelta(days=6),
             date_to=today, status="ready", rendered_at=timezone.now(),
+            file=default_storage.save(name, ContentFile(b"%PDF-1.7 zebracorn")),
         )  # fmt: skip
-        name = f"tracking/reports/{org.pk}/campaign-{campaign.pk}-report-{report.pk}.pdf"
-        report.file.name = default_storage.save(name, ContentFile(b"%PDF-1.7 zebracorn"))
-        report.save(update_fields=["file"])
         winner = Collaboration.objects.filter(campaign=campaign).earliest("id")
         rival = Collaboration.objects.create(
             organization=org, campaign=campaign,

@@ -16,6 +16,7 @@ from rest_framework.response import Response
 from campaigns import selectors as campaign_selectors
 from campaigns.models import Campaign
 from campaigns.views.campaigns import get_or_404
+from creators.models import Creator
 from kolhub.api.base import OrganizationApiView, OrganizationViewSet
 from tracking.models import AttributionEntry, Conversion, CreditRule, EntryKind
 from tracking.result_forms import DateRangeForm
@@ -112,6 +113,11 @@ class CreatorResultsApi(OrganizationApiView):
     """A creator's results per campaign they worked on: figures, links, codes, commissions."""
 
     serializer_class = CreatorCampaignResultSerializer
+
+    def get_queryset(self):
+        # Only for the schema generator (the path parameter's type): rows come from the
+        # selector below.
+        return Creator.objects.none()
 
     @extend_schema(parameters=DATE_PARAMS, responses=CreatorCampaignResultSerializer(many=True))
     def get(self, request, org_slug: str, creator_id: int):
@@ -263,6 +269,10 @@ class OverlapSerializer(serializers.Serializer):
 
 
 class _CampaignApi(OrganizationApiView):
+    def get_queryset(self):
+        # Only for the schema generator (the path parameter's type).
+        return Campaign.objects.none()
+
     def campaign(self) -> Campaign:
         return get_or_404(campaign_selectors.campaign_get, organization=self.organization,
                           campaign_id=self.kwargs["campaign_id"])  # fmt: skip
