@@ -5,7 +5,7 @@ account's collaborations across brands."""
 
 from django.urls import include, path
 
-from portal.views import collaboration, content, contracts, home, messages, shipping
+from portal.views import collaboration, content, contracts, home, messages, results, shipping
 
 
 def pages(mode: str) -> list:
@@ -13,6 +13,7 @@ def pages(mode: str) -> list:
     return [
         path("", home.HomeView.as_view(), name=f"{name}home"),
         path("payments/", home.PaymentsView.as_view(), name=f"{name}payments"),
+        path("results/", results.ResultsView.as_view(), name=f"{name}results"),
         path("c/<int:collaboration_id>/", collaboration.CollaborationView.as_view(),
              name=f"{name}collaboration"),
         path("c/<int:collaboration_id>/offers/<int:offer_id>/accept/",

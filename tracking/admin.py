@@ -10,6 +10,7 @@ from django.contrib import admin
 
 from kolhub.admin import TenantAdmin
 from tracking.models import (
+    CampaignReport,
     Click,
     ClickFallback,
     DailyRollup,
@@ -191,3 +192,13 @@ class StoreDiscountAdmin(_ReadOnly, TenantAdmin):
     list_filter = ("organization", "status")
     readonly_fields = ("organization", "connection", "promo_code", "status", "store_discount_id",
                        "errors", "attempts", "created_at", "updated_at")  # fmt: skip
+
+
+@admin.register(CampaignReport)
+class CampaignReportAdmin(_ReadOnly, TenantAdmin):
+    # Written by tracking.services.reports and its worker; the file is served to members
+    # through the brand's download route only.
+    list_display = ["id", "campaign", "date_from", "date_to", "status", "attempts", "rendered_at"]
+    list_filter = ("organization", "status")
+    raw_id_fields = ["campaign", "requested_by"]
+    readonly_fields = ("created_at", "updated_at", "rendered_at", "sha256", "error", "attempts")

@@ -3,6 +3,7 @@
 from django.urls import path
 
 from tracking import api
+from tracking.api import results as results_api
 from tracking.api.stores import StoreConnectionApi
 
 urlpatterns = [
@@ -54,4 +55,20 @@ urlpatterns = [
          StoreConnectionApi.as_view({"post": "disconnect"}), name="api_store_disconnect"),
     path("stores/<int:store_connection_id>/pull/", StoreConnectionApi.as_view({"post": "pull"}),
          name="api_store_pull"),
+    # Results (tracking.api.results).
+    path("creators/<int:creator_id>/results/", results_api.CreatorResultsApi.as_view(),
+         name="api_creator_results"),
+    path("results/overview/", results_api.OverviewApi.as_view(), name="api_results_overview"),
+    path("ledger-entries/", results_api.LedgerEntryApi.as_view({"get": "list"}),
+         name="api_ledger_entry_list"),
+    path("ledger-entries/<int:entry_id>/", results_api.LedgerEntryApi.as_view({"get": "retrieve"}),
+         name="api_ledger_entry_detail"),
+    path("conversions/", results_api.ConversionApi.as_view({"get": "list"}),
+         name="api_conversion_list"),
+    path("conversions/<int:conversion_id>/",
+         results_api.ConversionApi.as_view({"get": "retrieve"}), name="api_conversion_detail"),
+    path("campaigns/<int:campaign_id>/overlaps/", results_api.OverlapApi.as_view(),
+         name="api_campaign_overlaps"),
+    path("campaigns/<int:campaign_id>/leak-flags/", results_api.LeakFlagApi.as_view(),
+         name="api_campaign_leak_flags"),
 ]  # fmt: skip

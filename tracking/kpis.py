@@ -169,3 +169,22 @@ def display(value, unit: str = "count", currency: str = "") -> str:
 def unit_of(metric: str) -> str:
     """How a KPI reads: money, percent, ratio or count (campaigns.models.METRIC_UNITS)."""
     return metric_unit(metric)
+
+
+def commission(revenue: Decimal, percent: Decimal) -> Decimal:
+    """What a commission of `percent` % earns on attributed revenue (the campaigns
+    payment's commission percent), rounded to the cent."""
+    return (Decimal(revenue) * Decimal(percent) / 100).quantize(Decimal("0.01"), ROUND_HALF_UP)
+
+
+def headline(k: Kpis, metrics, currency: str) -> list[dict]:
+    """The figures a campaign's objective picks (campaigns.OBJECTIVE_METRICS), each with
+    its raw value and how it reads: what overview rows, exports and reports show."""
+    out = []
+    for metric in metrics:
+        value = k.value(metric)
+        unit = unit_of(metric)
+        label = Metric(metric).label if metric in Metric.values else str(metric)
+        out.append({"metric": str(metric), "label": label, "unit": unit, "value": value,
+                    "display": display(value, unit, currency)})  # fmt: skip
+    return out

@@ -2,6 +2,7 @@ from django.urls import path
 
 from kolhub.views import SectionIndexView
 from tracking import views
+from tracking.views import results as result_views
 from tracking.views import stores as store_views
 
 urlpatterns = [
@@ -88,4 +89,29 @@ urlpatterns = [
         views.TrackingLinkQrView.as_view(),
         name="tracking_link_qr",
     ),
-]
+    # Results outside the campaign dashboard (tracking.views.results).
+    path("overview/", result_views.OverviewView.as_view(), name="tracking_overview"),
+    path("overview.csv", result_views.OverviewExportView.as_view(), name="tracking_overview_csv"),
+    path("creators/<int:creator_id>/results/", result_views.CreatorResultsPanelView.as_view(),
+         name="tracking_creator_results"),
+    path("campaigns/<int:campaign_id>/reports/", result_views.CampaignResultsView.as_view(),
+         name="campaign_reports"),
+    path("campaigns/<int:campaign_id>/results/leaderboard.csv",
+         result_views.LeaderboardExportView.as_view(), name="campaign_leaderboard_csv"),
+    path("campaigns/<int:campaign_id>/results/daily.csv", result_views.DailyExportView.as_view(),
+         name="campaign_daily_csv"),
+    path("campaigns/<int:campaign_id>/results/conversions.csv",
+         result_views.ConversionExportView.as_view(), name="campaign_conversions_csv"),
+    path("campaigns/<int:campaign_id>/results/ledger.csv",
+         result_views.LedgerExportView.as_view(), name="campaign_ledger_csv"),
+    path("campaigns/<int:campaign_id>/results/overlaps/", result_views.OverlapListView.as_view(),
+         name="campaign_overlaps"),
+    path("campaigns/<int:campaign_id>/results/leaks/", result_views.LeakFlagListView.as_view(),
+         name="campaign_leaks"),
+    path("campaigns/<int:campaign_id>/reports/", result_views.ReportCreateView.as_view(),
+         name="campaign_report_create"),
+    path("campaigns/<int:campaign_id>/reports/<int:report_id>/",
+         result_views.ReportStatusView.as_view(), name="campaign_report_status"),
+    path("campaigns/<int:campaign_id>/reports/<int:report_id>/pdf",
+         result_views.ReportDownloadView.as_view(), name="campaign_report_pdf"),
+]  # fmt: skip

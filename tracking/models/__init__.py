@@ -23,6 +23,7 @@ from tracking.models.metrics import (
     MetricSource,
     VoiceKeyword,
 )
+from tracking.models.reports import CampaignReport, ReportStatus
 from tracking.models.rollups import (
     COUNT_FIELDS,
     MONEY_FIELDS,
@@ -49,6 +50,8 @@ from tracking.models.touchpoints import (
 )
 
 __all__ = [
+    "CampaignReport",
+    "ReportStatus",
     "AttributionEntry",
     "ConnectionStatus",
     "Conversion",

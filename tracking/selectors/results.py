@@ -173,3 +173,37 @@ def daily_series(
         (day, by_day.get(day, Totals()))
         for day in (date_from + datetime.timedelta(days=n) for n in range(max(days, 0)))
     ]
+
+
+def campaign_totals(
+    *,
+    organization: Organization,
+    campaign_ids: Iterable[int] | None = None,
+    date_from: datetime.date | None = None,
+    date_to: datetime.date | None = None,
+    platform: str | None = None,
+) -> dict[int, Totals]:
+    """{campaign id: Totals} for the organization overview: one grouped query, whatever
+    the number of campaigns. Each campaign's money is in its own currency."""
+    by_campaign = rollup_totals(
+        organization=organization, group_by="campaign", campaign_ids=campaign_ids,
+        date_from=date_from, date_to=date_to, platform=platform,
+    )  # fmt: skip
+    by_campaign.pop(None, None)
+    return by_campaign
+
+
+def creator_totals(
+    *,
+    organization: Organization,
+    creator_id: int,
+    date_from: datetime.date | None = None,
+    date_to: datetime.date | None = None,
+) -> dict[int, Totals]:
+    """{collaboration id: Totals} of one creator's collaborations: one grouped query."""
+    by_collaboration = rollup_totals(
+        organization=organization, group_by="collaboration", creator_id=creator_id,
+        date_from=date_from, date_to=date_to,
+    )  # fmt: skip
+    by_collaboration.pop(None, None)
+    return by_collaboration

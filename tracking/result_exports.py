@@ -1,0 +1,127 @@
+"""CSV of every results table: the per-creator leaderboard, the daily series, the
+conversions with their credit rule, the attribution ledger with its evidence, and the
+organization overview. The web pages and the API call the same functions.
+
+Figures come from tracking.kpis (raw values, with "—" for an undefined ratio, as on the
+screen). Every cell goes through creators.exports.safe_cell, so a creator named
+"=HYPERLINK(...)" or an order code starting with "+" stays text in a spreadsheet."""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+import json
+from collections.abc import Iterable
+
+from creators.exports import safe_cell
+from tracking.kpis import Kpis, Totals
+from tracking.models import AttributionEntry, Conversion
+from tracking.selectors.overview import Overview
+
+LEADERBOARD_COLUMNS = [
+    "creator", "stage", "clicks", "unique_clicks", "impressions", "ctr", "conversions",
+    "conversion_rate", "leads", "revenue", "currency", "cost", "cpa", "roas", "roi",
+    "engagement_rate",
+]  # fmt: skip
+DAILY_COLUMNS = ["day", "clicks", "unique_clicks", "leads", "conversions", "revenue", "refunds",
+                 "cost", "reach", "impressions", "engagements", "currency"]  # fmt: skip
+CONVERSION_COLUMNS = [
+    "id", "name", "source", "kind", "occurred_at", "cancelled_at", "currency", "total",
+    "refunded", "discount_codes", "shipping_country", "credit_rule", "credited_creator",
+    "new_customer",
+]  # fmt: skip
+LEDGER_COLUMNS = [
+    "id", "created_at", "effective_at", "kind", "rule", "conversion", "creator", "campaign",
+    "conversions", "revenue", "currency", "platform", "reverses", "reason", "evidence",
+]  # fmt: skip
+OVERVIEW_COLUMNS = [
+    "campaign", "status", "objective", "start_date", "end_date", "currency", "clicks",
+    "conversions", "leads", "revenue", "cost", "cpa", "roas", "roi", "headline",
+]  # fmt: skip
+
+
+def _ratio(value) -> str:
+    # Undefined ratios read "—" as on the screen, never 0.
+    return "—" if value is None else f"{value:.4f}"
+
+
+def _write(columns: list[str], rows: Iterable[dict]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow([safe_cell(row.get(col, "")) for col in columns])
+    return out.getvalue()
+
+
+def _kpi_cells(k: Kpis) -> dict:
+    t = k.totals
+    return {
+        "clicks": t.clicks, "unique_clicks": t.unique_clicks, "impressions": t.impressions,
+        "ctr": _ratio(k.ctr), "conversions": k.conversions,
+        "conversion_rate": _ratio(k.conversion_rate), "leads": t.leads,
+        "revenue": t.revenue, "cost": t.cost, "cpa": _ratio(k.cpa), "roas": _ratio(k.roas),
+        "roi": _ratio(k.roi), "engagement_rate": _ratio(k.engagement_rate),
+    }  # fmt: skip
+
+
+def leaderboard_csv(rows: list[dict], *, currency: str) -> str:
+    """rows: tracking.selectors.results.leaderboard()."""
+    return _write(LEADERBOARD_COLUMNS, (
+        {"creator": r["collaboration"].creator.name, "stage": r["collaboration"].stage,
+         "currency": currency, **_kpi_cells(r["kpis"])}
+        for r in rows
+    ))  # fmt: skip
+
+
+def daily_csv(series: list[tuple[datetime.date, Totals]], *, currency: str) -> str:
+    """series: tracking.selectors.results.daily_series()."""
+    return _write(DAILY_COLUMNS, (
+        {"day": day.isoformat(), "currency": currency,
+         **{col: getattr(t, col) for col in DAILY_COLUMNS if hasattr(t, col)}}
+        for day, t in series
+    ))  # fmt: skip
+
+
+def conversions_csv(conversions: Iterable[Conversion]) -> str:
+    """conversions: tracking.selectors.ledger.conversion_list() (annotated with credits)."""
+    return _write(CONVERSION_COLUMNS, (
+        {"id": c.pk, "name": c.name or c.external_id, "source": c.source, "kind": c.kind,
+         "occurred_at": c.occurred_at.isoformat(),
+         "cancelled_at": c.cancelled_at.isoformat() if c.cancelled_at else "",
+         "currency": c.currency, "total": c.total, "refunded": c.refunded,
+         "discount_codes": " ".join(c.discount_codes), "shipping_country": c.shipping_country,
+         "credit_rule": c.credit_rule or "unattributed",
+         "credited_creator": c.credit_creator_name or "",
+         "new_customer": {None: "", True: "yes", False: "no"}[c.is_new_customer]}
+        for c in conversions
+    ))  # fmt: skip
+
+
+def ledger_csv(entries: Iterable[AttributionEntry]) -> str:
+    """entries: tracking.selectors.ledger.ledger_entry_list()."""
+    return _write(LEDGER_COLUMNS, (
+        {"id": e.pk, "created_at": e.created_at.isoformat(),
+         "effective_at": e.effective_at.isoformat(), "kind": e.kind, "rule": e.rule,
+         "conversion": e.conversion.name or e.conversion.external_id,
+         "creator": e.collaboration.creator.name, "campaign": e.campaign.name,
+         "conversions": e.conversions, "revenue": e.revenue, "currency": e.currency,
+         "platform": e.platform, "reverses": e.reverses_id or "", "reason": e.reason,
+         "evidence": json.dumps(e.evidence, sort_keys=True, default=str)}
+        for e in entries
+    ))  # fmt: skip
+
+
+def overview_csv(overview: Overview) -> str:
+    rows = [
+        {"campaign": r.campaign.name, "status": r.campaign.status,
+         "objective": r.campaign.objective,
+         "start_date": r.campaign.start_date or "", "end_date": r.campaign.end_date or "",
+         "currency": r.campaign.currency, **_kpi_cells(r.kpis),
+         "headline": "; ".join(f"{h['metric']}={h['display']}" for h in r.headline)}
+        for r in overview.rows
+    ]  # fmt: skip
+    for currency, k in overview.totals.items():
+        rows.append({"campaign": f"Total ({currency})", "currency": currency, **_kpi_cells(k)})
+    return _write(OVERVIEW_COLUMNS, rows)
