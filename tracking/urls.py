@@ -1,7 +1,9 @@
-from django.urls import path
+from django.urls import include, path
 
 from kolhub.views import SectionIndexView
 from tracking import views
+from tracking.views import conversions as conversion_views
+from tracking.views.postback import PostbackSettingsView
 
 urlpatterns = [
     path(
@@ -59,4 +61,12 @@ urlpatterns = [
         views.TrackingLinkQrView.as_view(),
         name="tracking_link_qr",
     ),
+    # Conversions in: the postback's secret, CSV imports of orders, "why this credit".
+    path("postback/", PostbackSettingsView.as_view(), name="postback_settings"),
+    path(
+        "conversions/<int:conversion_id>/",
+        conversion_views.ConversionDetailView.as_view(),
+        name="conversion_detail",
+    ),
+    path("order-imports/", include("tracking.imports.urls")),
 ]

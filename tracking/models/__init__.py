@@ -23,6 +23,13 @@ from tracking.models.metrics import (
     MetricSource,
     VoiceKeyword,
 )
+from tracking.models.postback_imports import (
+    POSTBACK_KEY_PREFIX,
+    OrderImport,
+    OrderImportColumnMapping,
+    OrderImportRowError,
+    PostbackCredential,
+)
 from tracking.models.rollups import COUNT_FIELDS, MONEY_FIELDS, DailyRollup, RollupDirtyDay
 from tracking.models.touchpoints import (
     Click,
@@ -38,6 +45,11 @@ from tracking.models.touchpoints import (
 )
 
 __all__ = [
+    "POSTBACK_KEY_PREFIX",
+    "OrderImport",
+    "OrderImportColumnMapping",
+    "OrderImportRowError",
+    "PostbackCredential",
     "AttributionEntry",
     "ConnectionStatus",
     "Conversion",

@@ -35,6 +35,7 @@ from tracking.models import (
     PromoCode,
     TrackingLink,
 )
+from tracking.services.lead_conversions import lead_conversion_record
 
 UTM_FIELDS = ("utm_source", "utm_medium", "utm_campaign", "utm_content", "utm_term")
 
@@ -261,13 +262,15 @@ def lead_submit(organization: Organization, *, landing_page: LandingPage, data: 
     if lead is None:
         try:
             with transaction.atomic():
-                return Lead.objects.create(
+                lead = Lead.objects.create(
                     organization=organization,
                     campaign=campaign,
                     email=email,
                     first_submitted_at=now,
                     **values,
                 )
+                lead_conversion_record(organization=organization, lead=lead)
+                return lead
         except IntegrityError:
             # The same person submitted twice at once: the other request created it.
             lead = leads.get(campaign=campaign, email=email)
