@@ -3,6 +3,7 @@
 from django.urls import path
 
 from tracking import api
+from tracking.api.order_imports import OrderImportApi
 
 urlpatterns = [
     path(
@@ -43,4 +44,10 @@ urlpatterns = [
          api.TrackingLinkApi.as_view({"get": "retrieve", "delete": "destroy"}),
          name="api_tracking_link_detail"),
     path("clicks/", api.ClickApi.as_view({"get": "list"}), name="api_click_list"),
+    path("order-imports/", OrderImportApi.as_view({"get": "list", "post": "create"}),
+         name="api_order_import_list"),
+    path("order-imports/<int:order_import_id>/", OrderImportApi.as_view({"get": "retrieve"}),
+         name="api_order_import_detail"),
+    path("order-imports/<int:order_import_id>/errors.csv",
+         OrderImportApi.as_view({"get": "errors"}), name="api_order_import_errors_csv"),
 ]  # fmt: skip

@@ -9,6 +9,9 @@ from kolhub.celery import TenantTask
 from kolhub.models import Organization
 from kolhub.tenancy.context import current_organization
 from tracking.clicks import flush_clicks
+
+# Registered with the worker through this module (autodiscovery reads tracking.tasks).
+from tracking.imports.tasks import import_orders_task  # noqa: F401
 from tracking.services.attribution import conversions_reattribute_late
 
 
