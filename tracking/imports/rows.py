@@ -142,9 +142,9 @@ class OrderValidator:
     def validate(self, line: int, cells: list[str]) -> OrderRow:
         row = OrderRow(line)
         if len(cells) > self.width and any(c.strip() for c in cells[self.width :]):
-            row.errors.append(RowError(line, "", "", f"The row has {len(cells)} cells but the "
-                                                     f"header only {self.width} columns."))  # fmt: skip
-        for index, header, target in self.columns:
+            reason = f"The row has {len(cells)} cells but the header only {self.width} columns."
+            row.errors.append(RowError(line, "", "", reason))
+        for index, _, target in self.columns:
             raw = cells[index].strip() if index < len(cells) else ""
             if not raw:
                 continue
