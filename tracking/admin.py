@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.contrib import admin
 
 from kolhub.admin import TenantAdmin
+from tracking import admin_conversions  # noqa: F401 (conversions, ledger, imports)
 from tracking.models import (
     CampaignReport,
     Click,

@@ -4,6 +4,7 @@ from django.urls import path
 
 from tracking import api
 from tracking.api import results as results_api
+from tracking.api.order_imports import OrderImportApi
 from tracking.api.stores import StoreConnectionApi
 
 urlpatterns = [
@@ -71,4 +72,10 @@ urlpatterns = [
          name="api_campaign_overlaps"),
     path("campaigns/<int:campaign_id>/leak-flags/", results_api.LeakFlagApi.as_view(),
          name="api_campaign_leak_flags"),
+    path("order-imports/", OrderImportApi.as_view({"get": "list", "post": "create"}),
+         name="api_order_import_list"),
+    path("order-imports/<int:order_import_id>/", OrderImportApi.as_view({"get": "retrieve"}),
+         name="api_order_import_detail"),
+    path("order-imports/<int:order_import_id>/errors.csv",
+         OrderImportApi.as_view({"get": "errors"}), name="api_order_import_errors_csv"),
 ]  # fmt: skip

@@ -19,6 +19,9 @@ from tracking.connectors.tasks import (  # noqa: F401
     pull_store_orders_task,
     sync_store_discount_task,
 )
+
+# Registered with the worker through this module (autodiscovery reads tracking.tasks).
+from tracking.imports.tasks import import_orders_task  # noqa: F401
 from tracking.services.attribution import conversions_reattribute_late
 from tracking.services.rollups import rollups_refresh
 

@@ -1,9 +1,11 @@
-from django.urls import path
+from django.urls import include, path
 
 from kolhub.views import SectionIndexView
 from tracking import views
+from tracking.views import conversions as conversion_views
 from tracking.views import results as result_views
 from tracking.views import stores as store_views
+from tracking.views.postback import PostbackSettingsView
 
 urlpatterns = [
     path(
@@ -108,10 +110,18 @@ urlpatterns = [
          name="campaign_overlaps"),
     path("campaigns/<int:campaign_id>/results/leaks/", result_views.LeakFlagListView.as_view(),
          name="campaign_leaks"),
-    path("campaigns/<int:campaign_id>/reports/", result_views.ReportCreateView.as_view(),
+    path("campaigns/<int:campaign_id>/reports/new/", result_views.ReportCreateView.as_view(),
          name="campaign_report_create"),
     path("campaigns/<int:campaign_id>/reports/<int:report_id>/",
          result_views.ReportStatusView.as_view(), name="campaign_report_status"),
     path("campaigns/<int:campaign_id>/reports/<int:report_id>/pdf",
          result_views.ReportDownloadView.as_view(), name="campaign_report_pdf"),
+    # Conversions in: the postback's secret, CSV imports of orders, "why this credit".
+    path("postback/", PostbackSettingsView.as_view(), name="postback_settings"),
+    path(
+        "conversions/<int:conversion_id>/",
+        conversion_views.ConversionDetailView.as_view(),
+        name="conversion_detail",
+    ),
+    path("order-imports/", include("tracking.imports.urls")),
 ]  # fmt: skip

@@ -13,7 +13,7 @@ import sys
 import threading
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import IO
+from typing import IO, Any
 
 from django.core.exceptions import ValidationError
 
@@ -32,20 +32,24 @@ class Batch:
 def read_batches(
     fileobj: IO[bytes], kind: str, mapping: Mapping[str, str], *, size: int, skip: int = 0,
     prepare: Callable[[list[RowResult]], None] | None = None,
+    validator_class: Callable[[list[str], Mapping[str, str]], Any] = Validator,
+    problems_of: Callable[[Mapping[str, str]], list[str]] = mapping_problems,
 ) -> Iterator[Batch]:  # fmt: skip
     """Validated rows in batches of `size`, after the first `skip` rows (already imported
     by an earlier run: they are only noted, so a duplicate of one is still caught).
     `prepare` is called on each batch's rows before it is handed over: the part of writing
-    that needs no database runs here too, in the reading thread."""
+    that needs no database runs here too, in the reading thread. Another importer passes
+    its own `validator_class` (headers, mapping -> an object with validate(line, cells)
+    and remember(line, cells)) and `problems_of` (its mapping_problems)."""
     with open_table(fileobj, kind) as table:
-        problems = mapping_problems(mapping) + [
+        problems = problems_of(mapping) + [
             f"The file has no column called “{header}” any more."
             for header, target in mapping.items()
             if target and header not in table.headers
         ]
         if problems:
             raise ValidationError(problems)
-        validator = Validator(table.headers, mapping)
+        validator = validator_class(table.headers, mapping)
         seen = 0
         batch: Batch | None = None
         for line, cells in table.rows:

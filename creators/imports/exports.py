@@ -5,14 +5,23 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable
+from typing import Protocol
 
 from creators.exports import safe_cell
-from creators.models import ImportRowError
 
 ERROR_COLUMNS = ["line", "column", "value", "reason"]
 
 
-def errors_csv(errors: Iterable[ImportRowError]) -> str:
+class RowErrorLike(Protocol):
+    """An import's row error: creators' ImportRowError, tracking's OrderImportRowError."""
+
+    line: int
+    column: str
+    value: str
+    reason: str
+
+
+def errors_csv(errors: Iterable[RowErrorLike]) -> str:
     """Every cell through creators.exports.safe_cell: the values came from an uploaded
     file, and a cell such as =cmd|' /C calc'!A0 must come back as text, not a formula."""
     out = io.StringIO()

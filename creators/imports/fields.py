@@ -156,48 +156,68 @@ def _key(text: str) -> str:
     return _NOT_ALNUM.sub(" ", text.lower()).strip()
 
 
-_BY_KEY: dict[str, str] = {}
-for _target in TARGETS:
-    for _name in [_target.key, _target.label, *_SYNONYMS.get(_target.key, [])]:
-        _BY_KEY.setdefault(_key(_name), _target.key)
+def synonym_index(targets: list[Target], synonyms: Mapping[str, list[str]]) -> dict[str, str]:
+    """{header key: target} for a set of targets: each target's key, label and synonyms.
+    Another importer (tracking's orders) builds its own from its own targets."""
+    index: dict[str, str] = {}
+    for target in targets:
+        for name in [target.key, target.label, *synonyms.get(target.key, [])]:
+            index.setdefault(_key(name), target.key)
+    return index
+
+
+def guess_in(index: Mapping[str, str], header: str, prefixes: list[str] = ()) -> str:
+    """The target `index` gives an obvious header name, also after one of `prefixes`
+    ("Instagram handle" -> handle), or "" when it is not obvious."""
+    candidates = [_key(header), _key(_PARENTHESES.sub(" ", header))]
+    for key in candidates:
+        if key in index:
+            return index[key]
+        for word in prefixes:
+            if key.startswith(word + " ") and key[len(word) + 1 :] in index:
+                return index[key[len(word) + 1 :]]
+    return ""
+
+
+_BY_KEY = synonym_index(TARGETS, _SYNONYMS)
 
 
 def guess_field(header: str) -> str:
     """The target an obvious header name means ("Follower count" -> followers, "Instagram
     handle" -> handle), or "" when it is not obvious."""
-    candidates = [_key(header), _key(_PARENTHESES.sub(" ", header))]
-    for key in candidates:
-        if key in _BY_KEY:
-            return _BY_KEY[key]
-        # "Instagram followers", "TikTok handle": the platform is the row's business.
-        for word in _PLATFORM_WORDS:
-            if key.startswith(word + " ") and key[len(word) + 1 :] in _BY_KEY:
-                return _BY_KEY[key[len(word) + 1 :]]
-    return ""
+    # "Instagram followers", "TikTok handle": the platform is the row's business.
+    return guess_in(_BY_KEY, header, _PLATFORM_WORDS)
 
 
-def mapping_problems(mapping: Mapping[str, str]) -> list[str]:
-    """Why a mapping {header: field or ""} cannot be imported; empty when it can."""
+def mapping_problems(
+    mapping: Mapping[str, str], *, targets: Mapping[str, Target] = TARGETS_BY_KEY,
+    required: tuple[str, ...] = REQUIRED,
+) -> list[str]:  # fmt: skip
+    """Why a mapping {header: field or ""} cannot be imported; empty when it can. The
+    targets and required fields are creators' unless another importer passes its own."""
     problems = []
     by_field: dict[str, list[str]] = {}
     for header, field in mapping.items():
         if not field:
             continue
-        if field not in TARGETS_BY_KEY:
+        if field not in targets:
             problems.append(f"“{header}” maps to {field!r}, which is not a field we import.")
             continue
         by_field.setdefault(field, []).append(header)
     for field, headers in by_field.items():
         if len(headers) > 1:
             names = " and ".join(f"“{h}”" for h in headers)
-            problems.append(
-                f"{names} both map to {TARGETS_BY_KEY[field].label}: choose one of them."
-            )
-    missing = [TARGETS_BY_KEY[f].label for f in REQUIRED if f not in by_field]
+            problems.append(f"{names} both map to {targets[field].label}: choose one of them.")
+    missing = [targets[f].label for f in required if f not in by_field]
     if missing:
+        required_labels = [targets[f].label.lower() for f in required]
         problems.insert(
             0,
-            "Map a column to each required field (name, platform and handle). "
+            f"Map a column to each required field ({_and(required_labels)}). "
             f"Missing: {', '.join(missing)}.",
         )
     return problems
+
+
+def _and(words: list[str]) -> str:
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"

@@ -160,7 +160,7 @@ def import_run(*, organization: Organization, import_id: int) -> str:
         with creator_import.file.open("rb") as fileobj:
             kind = XLSX if creator_import.file.name.endswith(".xlsx") else CSV
             if not creator_import.total_rows:
-                _set_total(organization, import_id, _estimate_rows(fileobj, kind))
+                _set_total(organization, import_id, estimate_rows(fileobj, kind))
             batches = read_batches(
                 fileobj, kind, creator_import.mapping, size=BATCH_ROWS, skip=position,
                 prepare=partial(prepare_rows, organization_id=organization.pk, now=now),
@@ -229,7 +229,7 @@ def _commit_batch(
     return position + len(results)
 
 
-def _estimate_rows(fileobj: IO[bytes], kind: str) -> int:
+def estimate_rows(fileobj: IO[bytes], kind: str) -> int:
     """Rows under the header, for the progress bar: the line breaks of a CSV (a cell with
     a line break in it counts twice), the dimension an XLSX records. The exact count
     replaces it when the import is done."""

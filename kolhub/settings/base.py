@@ -291,6 +291,8 @@ SHOPIFY_TIMEOUT_SECONDS = env.float("SHOPIFY_TIMEOUT_SECONDS", default=20.0)
 SHOPIFY_PAGE_SIZE = env.int("SHOPIFY_PAGE_SIZE", default=50)
 # Automatic pull retries after a transient error (exponential backoff), then FAILED.
 SHOPIFY_MAX_FAILURES = env.int("SHOPIFY_MAX_FAILURES", default=6)
+# Postbacks (/t/conversion) one organization key may send per minute.
+TRACKING_POSTBACKS_PER_MINUTE = env.int("TRACKING_POSTBACKS_PER_MINUTE", default=600)
 # Signers' IP addresses for the evidence: with N trusted proxies in front of the app, the
 # Nth address from the right of X-Forwarded-For; 0 uses the connection's address.
 CONTRACTS_PROXY_HOPS = env.int("CONTRACTS_PROXY_HOPS", default=0)

@@ -23,6 +23,13 @@ from tracking.models.metrics import (
     MetricSource,
     VoiceKeyword,
 )
+from tracking.models.postback_imports import (
+    POSTBACK_KEY_PREFIX,
+    OrderImport,
+    OrderImportColumnMapping,
+    OrderImportRowError,
+    PostbackCredential,
+)
 from tracking.models.reports import CampaignReport, ReportStatus
 from tracking.models.rollups import (
     COUNT_FIELDS,
@@ -52,6 +59,11 @@ from tracking.models.touchpoints import (
 __all__ = [
     "CampaignReport",
     "ReportStatus",
+    "POSTBACK_KEY_PREFIX",
+    "OrderImport",
+    "OrderImportColumnMapping",
+    "OrderImportRowError",
+    "PostbackCredential",
     "AttributionEntry",
     "ConnectionStatus",
     "Conversion",

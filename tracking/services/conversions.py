@@ -249,3 +249,39 @@ def _attribute(organization: Organization, conversion: Conversion) -> None:
     from tracking.services.attribution import conversion_attribute
 
     conversion_attribute(organization=organization, conversion=conversion)
+
+
+def conversion_refund_add(
+    *, organization: Organization, conversion: Conversion, refund: RefundInput
+) -> bool:
+    """Add one refund to a recorded conversion (a source that reports refunds on their
+    own, such as a postback, has no whole order to send again), and book it in the
+    ledger. False when a refund with that external id is already recorded: a replay."""
+    if conversion.organization_id != organization.pk:
+        raise ConversionInvalid("external_id", "no such conversion")
+    if not refund.external_id or len(refund.external_id) > 120:
+        raise ConversionInvalid("refund.external_id", "is required (at most 120 characters)")
+    _amount("refund.amount", refund.amount)
+    if refund.amount == 0:
+        raise ConversionInvalid("refund.amount", "must be more than 0")
+    _moment("refund.refunded_at", refund.refunded_at, required=True)
+    with transaction.atomic():
+        conversion = (
+            Conversion.objects.for_org(organization).select_for_update().get(pk=conversion.pk)
+        )
+        known = Refund.objects.for_org(organization).filter(conversion=conversion)
+        if known.filter(external_id=refund.external_id).exists():
+            return False
+        if refund.currency != conversion.currency:
+            raise ConversionInvalid(
+                "refund.currency", f"differs from the order's currency ({conversion.currency})"
+            )
+        if conversion.refunded + Decimal(refund.amount) > conversion.total:
+            left = conversion.total - conversion.refunded
+            raise ConversionInvalid(
+                "refund.amount",
+                f"is more than what is left to refund ({left} {conversion.currency})",
+            )
+        _refunds_add(organization, conversion, (refund,))
+        _attribute(organization, conversion)
+    return True

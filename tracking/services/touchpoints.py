@@ -35,6 +35,7 @@ from tracking.models import (
     PromoCode,
     TrackingLink,
 )
+from tracking.services.lead_conversions import lead_conversion_record
 from tracking.services.rollups import rollups_mark_dirty
 
 UTM_FIELDS = ("utm_source", "utm_medium", "utm_campaign", "utm_content", "utm_term")
@@ -274,6 +275,7 @@ def lead_submit(organization: Organization, *, landing_page: LandingPage, data: 
                     **values,
                 )
                 rollups_mark_dirty(organization=organization, touches=[(collaboration.pk, now)])
+                lead_conversion_record(organization=organization, lead=lead)
                 return lead
         except IntegrityError:
             # The same person submitted twice at once: the other request created it.

@@ -1,0 +1,1 @@
+"""CSV/XLSX import of orders; see services.py."""
