@@ -19,7 +19,9 @@ from tracking.models.conversions import (
 from tracking.models.metrics import (
     ENGAGEMENT_FIELDS,
     METRIC_FIELDS,
+    ContentMetricPull,
     ContentMetricSnapshot,
+    LivePostTranscript,
     MetricSource,
     VoiceKeyword,
 )
@@ -54,6 +56,8 @@ __all__ = [
     "ContentMetricSnapshot",
     "MetricSource",
     "VoiceKeyword",
+    "LivePostTranscript",
+    "ContentMetricPull",
     "COUNT_FIELDS",
     "MONEY_FIELDS",
     "DailyRollup",
