@@ -73,4 +73,9 @@ app.conf.beat_schedule = {
         "task": "tracking.tasks.flush_clicks_task",
         "schedule": 15,
     },
+    # Published posts' figures from platform APIs (YouTube videos.list), tracking.metric_tasks.
+    "pull-content-metrics-6-hourly": {
+        "task": "tracking.metric_tasks.pull_due_content_metrics_task",
+        "schedule": 6 * 60 * 60,
+    },
 }

@@ -284,6 +284,9 @@ CONTRACTS_VERIFY_MAX_BYTES = env.int("CONTRACTS_VERIFY_MAX_BYTES", default=20 * 
 CONTRACTS_VERIFY_PER_MINUTE = env.int("CONTRACTS_VERIFY_PER_MINUTE", default=30)
 # Lead forms one visitor (salted hash of the address) may post per hour on landing pages.
 TRACKING_LEADS_PER_HOUR = env.int("TRACKING_LEADS_PER_HOUR", default=10)
+# Content metrics pulled from YouTube (videos.list): where requests go when the
+# organization's key does not say (tests point it at a local server).
+TRACKING_YOUTUBE_API_BASE_URL = env("TRACKING_YOUTUBE_API_BASE_URL", default="")
 # Signers' IP addresses for the evidence: with N trusted proxies in front of the app, the
 # Nth address from the right of X-Forwarded-For; 0 uses the connection's address.
 CONTRACTS_PROXY_HOPS = env.int("CONTRACTS_PROXY_HOPS", default=0)
