@@ -13,5 +13,6 @@ def flush_clicks_task() -> int:
     # organization_id checked against its link (tracking.clicks._INSERT).
     return flush_clicks()
 
+
 # Content-metric pulls live in their own module; importing it registers them with Celery.
 from tracking import metric_tasks  # noqa: E402, F401

@@ -104,9 +104,7 @@ class LivePostTranscript(TenantModel):
     share of voice counts mentions that are heard, not only those written in the caption.
     One per post: pasting again replaces it."""
 
-    live_post = models.ForeignKey(
-        "campaigns.LivePost", on_delete=models.CASCADE, related_name="+"
-    )
+    live_post = models.ForeignKey("campaigns.LivePost", on_delete=models.CASCADE, related_name="+")
     text = models.TextField()
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -131,9 +129,7 @@ class ContentMetricPull(TenantModel):
     words a person can act on. A success clears the failure; a failure never stops the
     other posts of the batch."""
 
-    live_post = models.ForeignKey(
-        "campaigns.LivePost", on_delete=models.CASCADE, related_name="+"
-    )
+    live_post = models.ForeignKey("campaigns.LivePost", on_delete=models.CASCADE, related_name="+")
     platform = models.CharField(max_length=12)
     external_id = models.CharField(max_length=64)
     last_attempt_at = models.DateTimeField(null=True, blank=True)

@@ -63,8 +63,13 @@ def metric_snapshot_history(
         ContentMetricSnapshot.objects.for_org(organization)
         .filter(live_post_id__in=ids)
         .select_related("recorded_by")
-        .annotate(rank=Window(RowNumber(), partition_by=[F("live_post_id")],
-                              order_by=[F("observed_at").desc(), F("id").desc()]))  # fmt: skip
+        .annotate(
+            rank=Window(
+                RowNumber(),
+                partition_by=[F("live_post_id")],
+                order_by=[F("observed_at").desc(), F("id").desc()],
+            )
+        )  # fmt: skip
         .filter(rank__lte=limit)
         .order_by("live_post_id", "-observed_at", "-id")
     )
@@ -459,8 +464,10 @@ def share_of_voice(
         # Two rows with one key (possible only outside the services) count once.
         first = key not in seen
         seen.add(key)
-        rows.append(KeywordMentions(keyword=keyword, in_captions=in_captions[key] if first else 0,
-                                    in_transcripts=in_transcripts[key] if first else 0))  # fmt: skip
+        rows.append(KeywordMentions(
+            keyword=keyword, in_captions=in_captions[key] if first else 0,
+            in_transcripts=in_transcripts[key] if first else 0,
+        ))  # fmt: skip
     brand = sum(r.mentions for r in rows if r.keyword.is_brand)
     competitor = sum(r.mentions for r in rows if not r.keyword.is_brand)
     by_label: dict[tuple[bool, str], list] = {}

@@ -53,9 +53,7 @@ class PullSummary:
         return asdict(self)
 
 
-def api_credential(
-    organization: Organization, adapter: MetricsAdapter
-) -> AdapterCredential | None:
+def api_credential(organization: Organization, adapter: MetricsAdapter) -> AdapterCredential | None:
     """The organization's key for the adapter's platform; the base URL is the key's own,
     else the TRACKING_<PLATFORM>_API_BASE_URL setting, else the platform's."""
     stored = credential_get(organization=organization, platform=adapter.platform)
@@ -87,10 +85,7 @@ def content_metrics_pull(
     targets = pull_targets(organization=organization, live_post_ids=live_post_ids)
     due: list[PullTarget] = []
     for target in targets:
-        state = target.state
-        if not force and state and state.last_attempt_at and (
-            state.last_attempt_at > now - MIN_PULL_INTERVAL
-        ):
+        if not force and _fresh(target, now):
             summary.fresh.append(target.live_post.pk)
         else:
             due.append(target)
@@ -162,6 +157,11 @@ def _state_save(organization: Organization, target: PullTarget, *, now: datetime
     target.state = state
 
 
+def _fresh(target: PullTarget, now: datetime.datetime) -> bool:
+    attempted = target.state.last_attempt_at if target.state else None
+    return attempted is not None and attempted > now - MIN_PULL_INTERVAL
+
+
 def _by_adapter(targets: list[PullTarget]) -> Iterator[tuple[MetricsAdapter, list[PullTarget]]]:
     groups: dict[str, tuple[MetricsAdapter, list[PullTarget]]] = {}
     for target in targets:
@@ -190,8 +190,7 @@ def content_metrics_pull_enqueue(
     ids = [
         t.live_post.pk
         for t in pull_targets(organization=organization, reported_since=now - PULL_WINDOW)
-        if not (t.state and t.state.last_attempt_at
-                and t.state.last_attempt_at > now - MIN_PULL_INTERVAL)  # fmt: skip
+        if not _fresh(t, now)
     ]
     for start in range(0, len(ids), TASK_CHUNK):
         pull_content_metrics_task.delay_on_commit(organization.pk, ids[start : start + TASK_CHUNK])

@@ -57,7 +57,7 @@ def metric_figures_parse(data: Mapping[str, Any]) -> dict[str, int | None]:
             figures[name] = None
             continue
         text = str(raw).strip().replace(",", "").replace("_", "")
-        if isinstance(raw, bool) or isinstance(raw, float) or not text.isdigit():
+        if isinstance(raw, (bool, float)) or not text.isdigit():
             raise ValidationError({name: f"{raw!r} is not a whole number of 0 or more."})
         value = int(text)
         if value >= MAX_FIGURE:
@@ -163,8 +163,10 @@ def metric_snapshot_enter(
     screenshot. Platform figures arrive only through the API pull."""
     if source not in MANUAL_SOURCES:
         raise ValidationError(
-            {"source": "Choose “Entered by the creator” or “Read from a screenshot”: platform "
-             "API figures arrive through the pull."}  # fmt: skip
+            {
+                "source": "Choose “Entered by the creator” or “Read from a screenshot”: platform "
+                "API figures arrive through the pull."
+            }  # fmt: skip
         )
     if len(note or "") > MAX_NOTE:
         raise ValidationError({"note": f"Keep the note under {MAX_NOTE} characters."})
