@@ -162,18 +162,13 @@ def metric_snapshot_enter(
     """The brand enters figures by hand: as the creator told them, or read from a
     screenshot. Platform figures arrive only through the API pull."""
     if source not in MANUAL_SOURCES:
-        raise ValidationError(
-            {
-                "source": "Choose “Entered by the creator” or “Read from a screenshot”: platform "
-                "API figures arrive through the pull."
-            }  # fmt: skip
-        )
+        raise ValidationError({"source": "Choose “Entered by the creator” or “Read from a "
+                                         "screenshot”: platform API figures arrive through "
+                                         "the pull."})  # fmt: skip
     if len(note or "") > MAX_NOTE:
         raise ValidationError({"note": f"Keep the note under {MAX_NOTE} characters."})
     check_member(organization, by, "recorded_by")
-    if isinstance(observed_at, datetime.datetime) and observed_at > timezone.now() + (
-        FUTURE_TOLERANCE
-    ):
+    if _check_observed_at(observed_at) > timezone.now() + FUTURE_TOLERANCE:
         raise ValidationError({"observed_at": "That time is in the future."})
     return metric_snapshot_record(
         organization=organization, live_post=live_post, source=source, observed_at=observed_at,
