@@ -3,6 +3,7 @@
 from django.urls import path
 
 from tracking import api
+from tracking.api_urls_metrics import urlpatterns as metrics_urlpatterns
 
 urlpatterns = [
     path(
@@ -43,4 +44,6 @@ urlpatterns = [
          api.TrackingLinkApi.as_view({"get": "retrieve", "delete": "destroy"}),
          name="api_tracking_link_detail"),
     path("clicks/", api.ClickApi.as_view({"get": "list"}), name="api_click_list"),
+    # Content metrics and share of voice (tracking.api.metrics).
+    *metrics_urlpatterns,
 ]  # fmt: skip

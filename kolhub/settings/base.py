@@ -233,6 +233,7 @@ SPECTACULAR_SETTINGS = {
         "ShipmentEventSourceEnum": "campaigns.models.EventSource.choices",
         "ExpenseCategoryEnum": "campaigns.models.expenses.EXPENSE_CATEGORY_CHOICES",
         "ExpenseStatusEnum": "campaigns.models.ExpenseStatus.choices",
+        "MetricSourceEnum": "tracking.models.MetricSource.choices",
     },
     # Webhooks KOL Hub receives from outside services (documented, not under /api/).
     "WEBHOOKS": ["campaigns.api.shipping.TRACKING_WEBHOOK"],
