@@ -122,3 +122,7 @@ class LinkCodeAdmin(admin.ModelAdmin):
 class ClickFallbackAdmin(admin.ModelAdmin):
     list_display = ["id", "created_at"]
     readonly_fields = ["payload", "created_at"]
+
+
+# Content metrics and share of voice: their own module, registered on import.
+from tracking import admin_metrics  # noqa: E402, F401

@@ -2,6 +2,7 @@ from django.urls import path
 
 from kolhub.views import SectionIndexView
 from tracking import views
+from tracking.urls_metrics import urlpatterns as metrics_urlpatterns
 
 urlpatterns = [
     path(
@@ -59,4 +60,6 @@ urlpatterns = [
         views.TrackingLinkQrView.as_view(),
         name="tracking_link_qr",
     ),
+    # A campaign's content metrics and share of voice (tracking.views.metrics).
+    *metrics_urlpatterns,
 ]

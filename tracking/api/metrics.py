@@ -147,8 +147,9 @@ class PullStateSerializer(serializers.Serializer):
 class LivePostMetricsSerializer(serializers.Serializer):
     live_post = serializers.IntegerField()
     url = serializers.URLField()
-    engagements = serializers.IntegerField(allow_null=True,
-                                           help_text="likes + comments + shares + saves")  # fmt: skip
+    engagements = serializers.IntegerField(
+        allow_null=True, help_text="likes + comments + shares + saves"
+    )
     engagement_rate = serializers.DecimalField(
         max_digits=12, decimal_places=6, allow_null=True,
         help_text="engagements / reach; null when reach is unknown or 0",
@@ -343,8 +344,10 @@ class LabelMentionsSerializer(serializers.Serializer):
     label = serializers.CharField()
     is_brand = serializers.BooleanField()
     mentions = serializers.IntegerField()
-    share = serializers.DecimalField(max_digits=8, decimal_places=6, allow_null=True,
-                                     help_text="Of all tracked mentions; null when none")  # fmt: skip
+    share = serializers.DecimalField(
+        max_digits=8, decimal_places=6, allow_null=True,
+        help_text="Of all tracked mentions; null when none",
+    )  # fmt: skip
 
 
 class ShareOfVoiceSerializer(serializers.Serializer):
