@@ -37,6 +37,9 @@ from tracking.services.metrics import metric_snapshot_record
 logger = logging.getLogger(__name__)
 
 MIN_PULL_INTERVAL = datetime.timedelta(hours=1)
+#: Beat pulls posts reported within this window; a post's figures have mostly settled by
+#: then, and the quota goes to the posts that still move. "Refresh now" has no window.
+PULL_WINDOW = datetime.timedelta(days=90)
 # Posts per task: ten videos.list requests, well inside the task time limit.
 TASK_CHUNK = 500
 MAX_REASON_LENGTH = 1000
@@ -195,11 +198,6 @@ def content_metrics_pull_enqueue(
     for start in range(0, len(ids), TASK_CHUNK):
         pull_content_metrics_task.delay_on_commit(organization.pk, ids[start : start + TASK_CHUNK])
     return len(ids)
-
-
-#: Beat pulls posts reported within this window; a post's figures have mostly settled by
-#: then, and the quota goes to the posts that still move. "Refresh now" has no window.
-PULL_WINDOW = datetime.timedelta(days=90)
 
 
 @transaction.atomic
