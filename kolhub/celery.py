@@ -88,4 +88,9 @@ app.conf.beat_schedule = {
         "task": "tracking.connectors.tasks.pull_due_stores_task",
         "schedule": 5 * 60,
     },
+    # Published posts' figures from platform APIs (YouTube videos.list), tracking.metric_tasks.
+    "pull-content-metrics-6-hourly": {
+        "task": "tracking.metric_tasks.pull_due_content_metrics_task",
+        "schedule": 6 * 60 * 60,
+    },
 }

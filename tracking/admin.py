@@ -203,3 +203,7 @@ class CampaignReportAdmin(_ReadOnly, TenantAdmin):
     list_filter = ("organization", "status")
     raw_id_fields = ["campaign", "requested_by"]
     readonly_fields = ("created_at", "updated_at", "rendered_at", "sha256", "error", "attempts")
+
+
+# Content metrics and share of voice: their own module, registered on import.
+from tracking import admin_metrics  # noqa: E402, F401

@@ -6,6 +6,7 @@ from tracking import api
 from tracking.api import results as results_api
 from tracking.api.order_imports import OrderImportApi
 from tracking.api.stores import StoreConnectionApi
+from tracking.api_urls_metrics import urlpatterns as metrics_urlpatterns
 
 urlpatterns = [
     path(
@@ -78,4 +79,6 @@ urlpatterns = [
          name="api_order_import_detail"),
     path("order-imports/<int:order_import_id>/errors.csv",
          OrderImportApi.as_view({"get": "errors"}), name="api_order_import_errors_csv"),
+    # Content metrics and share of voice (tracking.api.metrics).
+    *metrics_urlpatterns,
 ]  # fmt: skip

@@ -4,6 +4,15 @@ from django.apps import AppConfig
 class TrackingConfig(AppConfig):
     name = "tracking"
 
+    def ready(self) -> None:
+        from django.db.models.signals import post_save
+
+        from campaigns.models import LivePost
+        from tracking.receivers import live_post_saved
+
+        post_save.connect(live_post_saved, sender=LivePost,
+                          dispatch_uid="tracking.live_post_snapshot")  # fmt: skip
+
     def seed_demo(self, *, organizations, stdout) -> None:
         """kolhub's seed_demo hook: a promo code, a landing page and a few leads on each
         demo campaign, and tracking links with clicks for its published collaborations

@@ -98,3 +98,7 @@ def render_campaign_report_task(self, organization_id: int, report_id: int) -> d
                 )
         raise
     return {"report_id": report_id, "rendered": True, "sha256": report.sha256}
+
+
+# Content-metric pulls live in their own module; importing it registers them with Celery.
+from tracking import metric_tasks  # noqa: E402, F401

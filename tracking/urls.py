@@ -2,6 +2,7 @@ from django.urls import include, path
 
 from kolhub.views import SectionIndexView
 from tracking import views
+from tracking.urls_metrics import urlpatterns as metrics_urlpatterns
 from tracking.views import conversions as conversion_views
 from tracking.views import results as result_views
 from tracking.views import stores as store_views
@@ -124,4 +125,6 @@ urlpatterns = [
         name="conversion_detail",
     ),
     path("order-imports/", include("tracking.imports.urls")),
+    # A campaign's content metrics and share of voice (tracking.views.metrics).
+    *metrics_urlpatterns,
 ]  # fmt: skip

@@ -233,6 +233,7 @@ SPECTACULAR_SETTINGS = {
         "ShipmentEventSourceEnum": "campaigns.models.EventSource.choices",
         "ExpenseCategoryEnum": "campaigns.models.expenses.EXPENSE_CATEGORY_CHOICES",
         "ExpenseStatusEnum": "campaigns.models.ExpenseStatus.choices",
+        "MetricSourceEnum": "tracking.models.MetricSource.choices",
     },
     # Webhooks KOL Hub receives from outside services (documented, not under /api/).
     "WEBHOOKS": ["campaigns.api.shipping.TRACKING_WEBHOOK"],
@@ -293,6 +294,9 @@ SHOPIFY_PAGE_SIZE = env.int("SHOPIFY_PAGE_SIZE", default=50)
 SHOPIFY_MAX_FAILURES = env.int("SHOPIFY_MAX_FAILURES", default=6)
 # Postbacks (/t/conversion) one organization key may send per minute.
 TRACKING_POSTBACKS_PER_MINUTE = env.int("TRACKING_POSTBACKS_PER_MINUTE", default=600)
+# Content metrics pulled from YouTube (videos.list): where requests go when the
+# organization's key does not say (tests point it at a local server).
+TRACKING_YOUTUBE_API_BASE_URL = env("TRACKING_YOUTUBE_API_BASE_URL", default="")
 # Signers' IP addresses for the evidence: with N trusted proxies in front of the app, the
 # Nth address from the right of X-Forwarded-For; 0 uses the connection's address.
 CONTRACTS_PROXY_HOPS = env.int("CONTRACTS_PROXY_HOPS", default=0)

@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ("campaigns", "0006_expenses"),
         ("kolhub", "0001_initial"),
-        ("tracking", "0007_shopify"),
+        ("tracking", "0005_shopify"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -19,7 +19,9 @@ from tracking.models.conversions import (
 from tracking.models.metrics import (
     ENGAGEMENT_FIELDS,
     METRIC_FIELDS,
+    ContentMetricPull,
     ContentMetricSnapshot,
+    LivePostTranscript,
     MetricSource,
     VoiceKeyword,
 )
@@ -83,6 +85,8 @@ __all__ = [
     "StoreDiscount",
     "StoreDiscountStatus",
     "StoreOrderError",
+    "LivePostTranscript",
+    "ContentMetricPull",
     "COUNT_FIELDS",
     "MONEY_FIELDS",
     "DailyRollup",

@@ -69,6 +69,13 @@ class ContentMetricSnapshot(TenantModel):
     def __str__(self) -> str:
         return f"{self.live_post_id} @ {self.observed_at:%Y-%m-%d %H:%M} ({self.source})"
 
+    @property
+    def who(self) -> str:
+        """Who recorded the figures, for the provenance line."""
+        if self.recorded_by_id:
+            return self.recorded_by.display_name
+        return "platform API" if self.source == MetricSource.API else "the creator"
+
 
 class VoiceKeyword(TenantModel):
     campaign = models.ForeignKey(
@@ -90,3 +97,55 @@ class VoiceKeyword(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.keyword} ({'brand' if self.is_brand else self.label})"
+
+
+class LivePostTranscript(TenantModel):
+    """What is said in a published post (a video's spoken words, pasted by the brand), so
+    share of voice counts mentions that are heard, not only those written in the caption.
+    One per post: pasting again replaces it."""
+
+    live_post = models.ForeignKey("campaigns.LivePost", on_delete=models.CASCADE, related_name="+")
+    text = models.TextField()
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-updated_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "live_post"], name="transcript_one_per_post"
+            ),
+            models.CheckConstraint(condition=~Q(text=""), name="transcript_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Transcript of live post {self.live_post_id}"
+
+
+class ContentMetricPull(TenantModel):
+    """The platform-API pull state of one live post: which adapter and external id (a
+    YouTube video id) it was matched to, when it was last pulled, and the last failure in
+    words a person can act on. A success clears the failure; a failure never stops the
+    other posts of the batch."""
+
+    live_post = models.ForeignKey("campaigns.LivePost", on_delete=models.CASCADE, related_name="+")
+    platform = models.CharField(max_length=12)
+    external_id = models.CharField(max_length=64)
+    last_attempt_at = models.DateTimeField(null=True, blank=True)
+    last_success_at = models.DateTimeField(null=True, blank=True)
+    error = models.CharField(max_length=1000, blank=True)
+    failed_at = models.DateTimeField(null=True, blank=True)
+    # Consecutive failures; back to 0 on success.
+    failures = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-last_attempt_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "live_post"], name="metric_pull_one_per_post"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.platform} {self.external_id} (live post {self.live_post_id})"

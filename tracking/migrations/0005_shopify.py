@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("kolhub", "0001_initial"),
-        ("tracking", "0005_rollup_worker"),
+        ("tracking", "0004_rollup_worker"),
     ]
 
     operations = [

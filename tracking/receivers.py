@@ -1,0 +1,23 @@
+"""Signal receivers tracking connects in TrackingConfig.ready(). Thin: each calls one
+service. campaigns cannot import tracking (imports point one way), so tracking listens to
+campaigns' saves instead of campaigns calling it."""
+
+from __future__ import annotations
+
+from campaigns.models import FIGURES
+
+# A save that touches none of these (the brand verifying the figures) is not a new report.
+REPORT_FIELDS = frozenset({*FIGURES, "reported_at", "screenshot", "url"})
+
+
+def live_post_saved(sender, instance, created: bool = False, update_fields=None,
+                    raw: bool = False, **kwargs) -> None:  # fmt: skip
+    """A creator reported (or re-reported) a live post's figures: keep them as a metric
+    snapshot with their provenance, in the same transaction as the report."""
+    if raw:  # loaddata: the fixture brings its own snapshots
+        return
+    if update_fields is not None and not REPORT_FIELDS.intersection(update_fields):
+        return
+    from tracking.services.metrics import metric_snapshot_from_live_post
+
+    metric_snapshot_from_live_post(organization=instance.organization, live_post=instance)
