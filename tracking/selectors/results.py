@@ -12,6 +12,7 @@ import datetime
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import F, Q
 
@@ -76,9 +77,14 @@ def rollup_totals_by(
         home=Q(currency="") | Q(currency=F("campaign__currency")),
         **{alias: F(GROUPS[g]) for g, alias in aliases.items()},
     )
-    sql, params = rows.values(
-        *aliases.values(), "home", "currency", *COUNTS, *MONEYS
-    ).query.sql_with_params()
+    result: dict[str | None, dict] = {g: {} for g in groupings}
+    if None in result:
+        result[None][None] = Totals()
+    columns = rows.values(*aliases.values(), "home", "currency", *COUNTS, *MONEYS)
+    try:
+        sql, params = columns.query.sql_with_params()
+    except EmptyResultSet:  # e.g. campaign_ids=[]: nothing to read
+        return result
     sets = ", ".join(
         "(" + ", ".join([*([aliases[g]] if g else []), "home", "currency"]) + ")" for g in groupings
     )
@@ -91,7 +97,6 @@ def rollup_totals_by(
         f"SELECT {', '.join([*flags, *aliases.values(), 'home', 'currency', *sums])} "
         f"FROM ({sql}) AS scoped GROUP BY GROUPING SETS ({sets})"
     )
-    result: dict[str | None, dict] = {g: {} for g in groupings}
     with connection.cursor() as cursor:
         cursor.execute(statement, params)
         fetched = cursor.fetchall()
@@ -103,8 +108,6 @@ def rollup_totals_by(
         home, currency = row[2 * len(names)], row[2 * len(names) + 1]
         figures = dict(zip((*COUNTS, *MONEYS), row[2 * len(names) + 2 :], strict=True))
         _add(result[grouping].setdefault(key, Totals()), figures, home=home, currency=currency)
-    if None in result:
-        result[None].setdefault(None, Totals())
     return result
 
 
