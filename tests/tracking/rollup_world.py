@@ -110,11 +110,13 @@ def random_events(organization, campaign, collabs, *, rng: random.Random, days: 
         revenue = Decimal(rng.randrange(1000, 20000)) / 100
         rule = rng.choice(["click", "code", "utm"])
         platform = rng.choice(["instagram", "tiktok"]) if rule == "click" else ""
+        # A click credit whose creator's own code was also on the order: a promo-code sale.
+        evidence = {"code_used": rule == "code" or (rule == "click" and rng.random() < 0.5)}
         credit = AttributionEntry.objects.create(
             organization=organization, conversion=conversion, collaboration=collaboration,
             campaign=campaign, kind="credit", rule=rule, conversions=1, revenue=revenue,
             currency=currency, new_customer=rng.choice([True, False, None]), platform=platform,
-            effective_at=at,
+            effective_at=at, evidence=evidence,
         )  # fmt: skip
         touches.append((collaboration.pk, at))
         roll = rng.random()
@@ -124,7 +126,7 @@ def random_events(organization, campaign, collabs, *, rng: random.Random, days: 
                 organization=organization, conversion=conversion, collaboration=collaboration,
                 campaign=campaign, kind="reversal", rule=rule, conversions=-1,
                 revenue=-revenue, currency=currency, reverses=credit, platform=platform,
-                effective_at=at,
+                effective_at=at, evidence=evidence,
             )  # fmt: skip
         elif roll < 0.5:
             refunded_at = min(at + datetime.timedelta(hours=rng.randrange(1, 60)), now)
@@ -132,7 +134,7 @@ def random_events(organization, campaign, collabs, *, rng: random.Random, days: 
                 organization=organization, conversion=conversion, collaboration=collaboration,
                 campaign=campaign, kind="refund", rule=rule, conversions=0,
                 revenue=-(revenue / 2).quantize(Decimal("0.01")), currency=currency,
-                reverses=credit, platform=platform, effective_at=refunded_at,
+                reverses=credit, platform=platform, effective_at=refunded_at, evidence=evidence,
             )  # fmt: skip
             touches.append((collaboration.pk, refunded_at))
 
@@ -205,7 +207,8 @@ def expected_rollups(organization, campaign) -> dict:
             new = entries[entry.reverses_id].new_customer
         if new:
             row["new_customers"] += entry.conversions
-        if entry.rule == "code":
+        # Promo-code sales: the creator's own code was on the order, whatever the rule.
+        if entry.rule == "code" or entry.evidence.get("code_used"):
             row["code_conversions"] += entry.conversions
             row["code_revenue"] += entry.revenue
         if entry.kind == "refund":

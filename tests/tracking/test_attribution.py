@@ -94,6 +94,7 @@ def test_a_code_beats_an_older_click_of_another_creator_and_the_overlap_is_kept(
     assert rivals == {"click": people["Ben"]["collaboration"].pk,
                       "code": people["Dr. Ada"]["collaboration"].pk}  # fmt: skip
     assert "beat click id carried to the order of Ben (older)" in credit.reason
+    assert credit.evidence["code_used"] is True
 
 
 def test_the_same_creators_click_and_code_credit_as_a_click(world):
@@ -105,6 +106,8 @@ def test_the_same_creators_click_and_code_credit_as_a_click(world):
         [credit] = entries(org)
     assert credit.rule == "click" and credit.platform == "instagram"
     assert credit.evidence["click"]["found"] is True
+    # Her own code was on the order too: a promo-code sale as well (METRICS.md).
+    assert credit.evidence["code_used"] is True
 
 
 def test_a_click_outside_the_window_gives_no_credit(world):

@@ -298,6 +298,10 @@ def conversion_attribute(*, organization: Organization, conversion: Conversion) 
     if winner is not None and standing is None:
         evidence = {
             "rule": winner.rule,
+            # The winner's own code was on the order (promo-code sales count it).
+            "code_used": any(c.rule == CreditRule.CODE and c.in_window
+                             and c.collaboration.pk == winner.collaboration.pk
+                             for c in candidates),
             "window_days": winner.collaboration.campaign.attribution_window_days,
             "candidates": [c.as_evidence() for c in candidates],
             "click": click_info or None,
@@ -346,7 +350,10 @@ def _refunds_book(organization: Organization, conversion: Conversion, credit) ->
                 campaign_id=credit.campaign_id,
                 kind=EntryKind.REFUND,
                 rule=credit.rule,
-                evidence={"refund": refund.external_id},
+                evidence={
+                    "refund": refund.external_id,
+                    "code_used": credit.evidence.get("code_used", False),
+                },
                 reason=f"refund {refund.amount} {refund.currency}",
                 reverses=credit,
                 refund=refund,

@@ -150,6 +150,9 @@ _COUNTS = ("clicks", "unique_clicks", "leads", "conversions", "new_customers",
            "code_conversions", "reach", "impressions", "engagements", "saves", "views")  # fmt: skip
 _MONEYS = ("revenue", "refunds", "code_revenue", "cost")
 _FIGURES = _COUNTS + _MONEYS
+# METRICS.md "Promo-code sales": orders credited to a creator whose code was on them,
+# whichever rule named the credit (their click with their code is credited as a click).
+_CODE_USED = "(e.rule = 'code' OR coalesce((e.evidence->>'code_used')::boolean, false))"
 # A credit's own flag; a reversal's is its credit's (r), which it takes back.
 _NEW_CUSTOMER = "coalesce(r.new_customer, e.new_customer)"
 
@@ -210,10 +213,10 @@ raw AS (
         "e.currency",
         conversions="sum(e.conversions)",
         new_customers=f"coalesce(sum(e.conversions) FILTER (WHERE {_NEW_CUSTOMER}), 0)",
-        code_conversions="coalesce(sum(e.conversions) FILTER (WHERE e.rule = 'code'), 0)",
+        code_conversions=f"coalesce(sum(e.conversions) FILTER (WHERE {_CODE_USED}), 0)",
         revenue="sum(e.revenue)",
         refunds="coalesce(-sum(e.revenue) FILTER (WHERE e.kind = 'refund'), 0)",
-        code_revenue="coalesce(sum(e.revenue) FILTER (WHERE e.rule = 'code'), 0)",
+        code_revenue=f"coalesce(sum(e.revenue) FILTER (WHERE {_CODE_USED}), 0)",
     )
 }
     FROM marks m JOIN {_T["entry"]} e
