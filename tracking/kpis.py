@@ -122,12 +122,16 @@ class Kpis:
         return ratio(self.totals.revenue - self.totals.cost, self.totals.cost)
 
     def value(self, metric: str) -> Decimal | int | None:
-        """A KPI by its campaigns.Metric key (what a KPI target names). Share of voice and
-        website traffic are not rollup figures: tracking.selectors give them."""
+        """A KPI by its campaigns.Metric key (what a KPI target names). Share of voice is
+        not a rollup figure: tracking.selectors.metrics.share_of_voice gives it."""
         if metric in COUNTS or metric in MONEYS:
             return getattr(self.totals, metric)
         if metric == Metric.CONVERSIONS:
             return self.conversions
+        if metric == Metric.WEBSITE_TRAFFIC:
+            # The sessions KOL Hub sees land: visits through the creator's tracking links
+            # (each carries the click id and UTMs), repeats within 30 minutes once.
+            return self.totals.clicks
         if hasattr(type(self), metric):
             return getattr(self, metric)
         raise KeyError(metric)
@@ -150,6 +154,24 @@ def pace(actual, target, *, elapsed_days: int, total_days: int) -> Decimal | Non
         return None
     expected = Decimal(target) * Decimal(min(elapsed_days, total_days)) / Decimal(total_days)
     return ratio(actual, expected)
+
+
+def target_figures(metric: str, actual, target_value, *, elapsed_days: int,
+                   total_days: int) -> tuple[Decimal | None, Decimal | None]:  # fmt: skip
+    """(progress, pace) of one KPI target. A percentage target is stored as the marketer
+    typed it (2.5 for 2.5 %) while the KPI is a ratio (0.025), so it is scaled first.
+    Pace is for figures that add up over the campaign (counts and money); a rate (CTR,
+    ROAS, CPA) has no "expected by today", so its pace is None ("—")."""
+    target = Decimal(target_value)
+    if unit_of(metric) == "percent":
+        target = target / 100
+    cumulative = metric in COUNTS or metric in MONEYS or metric == Metric.CONVERSIONS
+    return (
+        progress(actual, target),
+        pace(actual, target, elapsed_days=elapsed_days, total_days=total_days)
+        if cumulative
+        else None,
+    )
 
 
 def display(value, unit: str = "count", currency: str = "") -> str:

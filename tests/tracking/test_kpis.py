@@ -58,6 +58,20 @@ def test_pace_is_actual_over_expected_by_today():
     assert kpis.pace(25, 100, elapsed_days=0, total_days=20) is None
 
 
+def test_targets_scale_percentages_and_pace_only_what_adds_up():
+    # CTR target typed as 2.5 (%) against a CTR of 0.025: on target.
+    assert kpis.target_figures("ctr", Decimal("0.025"), Decimal("2.5"), elapsed_days=5,
+                               total_days=10) == (Decimal("1"), None)  # fmt: skip
+    # Revenue adds up over the campaign: half the target by half time is on pace.
+    progress, pace = kpis.target_figures("revenue", Decimal("500"), Decimal("1000"),
+                                         elapsed_days=5, total_days=10)  # fmt: skip
+    assert (progress, pace) == (Decimal("0.5"), Decimal("1"))
+    # A multiple (ROAS) is a rate: no pace.
+    assert kpis.target_figures("roas", Decimal("3"), Decimal("2"), elapsed_days=5,
+                               total_days=10)[1] is None  # fmt: skip
+    assert kpis.kpis(Totals(clicks=7), objective="sales").value("website_traffic") == 7
+
+
 @pytest.mark.django_db
 def test_rollup_totals_groups_and_keeps_other_currencies_apart(tenant_a, django_assert_num_queries):
     org = tenant_a.organization

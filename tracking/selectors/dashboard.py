@@ -16,12 +16,14 @@ from django import forms
 from campaigns.models import Campaign, KpiTarget
 from creators.models import Platform
 from kolhub.models import Organization
-from tracking.kpis import Kpis, kpis, pace, progress, unit_of
+from tracking.kpis import Kpis, kpis, target_figures, unit_of
+from tracking.selectors.metrics import share_of_voice
 from tracking.selectors.results import daily_series, leaderboard, rollup_totals_by
 
 # METRICS.md funnel: (stage, [(figure, label, unit)]).
 FUNNEL = (
-    ("Awareness", (("reach", "Reach", "count"), ("impressions", "Impressions", "count"))),
+    ("Awareness", (("reach", "Reach", "count"), ("impressions", "Impressions", "count"),
+                   ("share_of_voice", "Share of voice", "percent"))),
     ("Consideration", (
         ("engagements", "Engagements", "count"), ("engagement_rate", "Engagement rate", "percent"),
         ("clicks", "Clicks", "count"), ("unique_clicks", "Unique visitors", "count"),
@@ -136,16 +138,25 @@ def _sort_key(sort: str):
 
 def campaign_dashboard(*, organization: Organization, campaign: Campaign, filters: Filters,
                        today: datetime.date) -> Dashboard:  # fmt: skip
-    """Three queries: the targets, the rollups (total, days and creators in one pass) and
-    the leaderboard's collaborations."""
+    """A fixed number of queries whatever the campaign's size: the rollups (total, days
+    and creators in one pass), the targets, the leaderboard's collaborations and share of
+    voice's four."""
     scope = {"date_from": filters.date_from, "date_to": filters.date_to,
              "platform": filters.platform or None}  # fmt: skip
     grouped = rollup_totals_by(organization=organization, campaign_ids=[campaign.pk],
                                groupings=[None, "day", "collaboration"], **scope)  # fmt: skip
     totals = grouped[None][None]
     figures = kpis(totals, objective=campaign.objective)
+    # Share of voice is counted in the campaign's published captions and transcripts
+    # (tracking.selectors.metrics), not summed from rollups; four queries.
+    voice = share_of_voice(organization=organization, campaign=campaign,
+                           since=filters.date_from, until=filters.date_to)  # fmt: skip
+
+    def value_of(key: str):
+        return voice.share if key == "share_of_voice" else figures.value(key)
+
     tiles = [
-        (stage, [(key, label, unit, figures.value(key)) for key, label, unit in rows])
+        (stage, [(key, label, unit, value_of(key)) for key, label, unit in rows])
         for stage, rows in FUNNEL
     ]
     targets = []
@@ -154,15 +165,12 @@ def campaign_dashboard(*, organization: Organization, campaign: Campaign, filter
         total_days = (campaign.end_date - campaign.start_date).days + 1
         elapsed = (today - campaign.start_date).days + 1
     for target in KpiTarget.objects.for_org(organization).filter(campaign=campaign):
-        try:
-            actual = figures.value(target.metric)
-        except KeyError:
-            # Share of voice and website traffic are not rollup figures.
-            actual = None
+        actual = value_of(target.metric)
         targets.append(TargetRow(
             target=target, actual=actual, unit=unit_of(target.metric),
-            progress=progress(actual, target.target_value),
-            pace=pace(actual, target.target_value, elapsed_days=elapsed, total_days=total_days),
+            **dict(zip(("progress", "pace"), target_figures(
+                target.metric, actual, target.target_value, elapsed_days=elapsed,
+                total_days=total_days), strict=True)),
         ))  # fmt: skip
     series = [
         (day, kpis(day_totals, objective=campaign.objective))
