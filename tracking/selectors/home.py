@@ -108,4 +108,3 @@ def tracking_home(*, organization: Organization) -> TrackingHome:
         campaigns=campaign_headline_list(organization=organization),
         conversions=list(conversion_list(organization=organization)[:RECENT_CONVERSIONS]),
     )
-
