@@ -1,26 +1,16 @@
 from django.urls import include, path
 
-from kolhub.views import SectionIndexView
 from tracking import views
 from tracking.urls_metrics import urlpatterns as metrics_urlpatterns
 from tracking.views import conversions as conversion_views
 from tracking.views import results as result_views
 from tracking.views import stores as store_views
-from tracking.views.postback import PostbackSettingsView
+from tracking.views.home import TrackingHomeView
+from tracking.views.postback import PostbackDocsView, PostbackSettingsView
 
 urlpatterns = [
-    path(
-        "",
-        SectionIndexView.as_view(
-            section="tracking",
-            section_title="Tracking",
-            section_description=(
-                "Tracking links, promo codes and landing pages; orders and leads attributed to "
-                "each creator; KPIs by funnel stage and ROI."
-            ),
-        ),
-        name="tracking_index",
-    ),
+    # The Tracking home: data sources, campaigns, recent conversions (tracking.views.home).
+    path("", TrackingHomeView.as_view(), name="tracking_index"),
     # Promo codes, landing pages and leads of one campaign.
     path(
         "campaigns/<int:campaign_id>/",
@@ -119,6 +109,10 @@ urlpatterns = [
          result_views.ReportDownloadView.as_view(), name="campaign_report_pdf"),
     # Conversions in: the postback's secret, CSV imports of orders, "why this credit".
     path("postback/", PostbackSettingsView.as_view(), name="postback_settings"),
+    path("postback/docs/", PostbackDocsView.as_view(), name="postback_docs"),
+    path("conversions/", conversion_views.ConversionListView.as_view(), name="conversion_list"),
+    path("conversions.csv", conversion_views.ConversionExportView.as_view(),
+         name="conversion_list_csv"),
     path(
         "conversions/<int:conversion_id>/",
         conversion_views.ConversionDetailView.as_view(),

@@ -11,7 +11,7 @@ import datetime
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from django.db.models import Exists, OuterRef, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 
 from campaigns.models import Campaign, Collaboration
 from kolhub.models import Organization
@@ -62,11 +62,22 @@ def conversion_list(
     campaign: Campaign | None = None,
     date_from: datetime.date | None = None,
     date_to: datetime.date | None = None,
+    attributed: bool | None = None,
+    source: str = "",
+    search: str = "",
 ) -> QuerySet[Conversion]:
-    """Newest first. For a campaign: the conversions it holds a standing credit on."""
+    """Newest first. For a campaign: the conversions it holds a standing credit on.
+    `attributed`: only those with (True) or without (False) a standing credit; `search`:
+    part of the order name or the external id."""
     queryset = conversion_queryset(organization=organization)
     if campaign is not None:
         queryset = queryset.filter(credit_campaign_id=campaign.pk)
+    if attributed is not None:
+        queryset = queryset.filter(credit_id__isnull=not attributed)
+    if source:
+        queryset = queryset.filter(source=source)
+    if search:
+        queryset = queryset.filter(Q(name__icontains=search) | Q(external_id__icontains=search))
     start, end = day_bounds(organization, date_from, date_to)
     if start:
         queryset = queryset.filter(occurred_at__gte=start)

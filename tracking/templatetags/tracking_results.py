@@ -7,6 +7,7 @@ from __future__ import annotations
 from django import template
 
 from tracking import kpis as kpi_defs
+from tracking.models import CreditRule
 from tracking.selectors.leaks import leak_flags
 
 register = template.Library()
@@ -30,3 +31,9 @@ def leak_flags_panel(context, campaign) -> dict:
         "campaign": campaign,
         "flags": leak_flags(organization=organization, campaign=campaign),
     }
+
+
+@register.filter
+def credit_rule_label(rule: str) -> str:
+    """A ledger rule's label ("Creator's promo code on the order"); "" for no credit."""
+    return CreditRule(rule).label if rule in CreditRule.values else ""

@@ -5,8 +5,10 @@ tracking.services.postback, answer."""
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
-from django.http import HttpRequest, JsonResponse
+from django.conf import settings
+from django.http import Http404, HttpRequest, JsonResponse
 from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
@@ -98,3 +100,22 @@ class PostbackSettingsView(OrganizationMixin, TemplateView):
             organization=self.organization, by=request.user
         )
         return self.render_to_response(self.get_context_data(credential=credential, new_secret=raw))
+
+
+class PostbackDocsView(OrganizationMixin, TemplateView):
+    """docs/postback.md for the people who wire a system to the postback: the fields,
+    signing and answers. Shown as the Markdown text it is (it reads as plain text, and
+    no Markdown renderer is a dependency); any member may read it, it holds no secret."""
+
+    template_name = "tracking/postback_docs.html"
+    source: Path = settings.BASE_DIR / "docs" / "postback.md"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        try:
+            context["text"] = self.source.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            # An image built without docs/ has nothing to show here.
+            raise Http404("The postback documentation is not installed.") from None
+        context["endpoint"] = self.request.build_absolute_uri(reverse("postback_receive"))
+        return context
