@@ -274,23 +274,6 @@ class ApiKeyRevokeView(_MembersActionView):
         return org_url("api_keys", self.organization)
 
 
-class SectionIndexView(OrganizationMixin, TemplateView):
-    """The landing page of an app's section (Creators, Campaigns, …): says what the
-    section holds until the app gives it a page of its own. Configured in the app's urls."""
-
-    template_name = "kolhub/section_index.html"
-    section = ""
-    section_title = ""
-    section_description = ""
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["section"] = self.section
-        context["section_title"] = self.section_title
-        context["section_description"] = self.section_description
-        return context
-
-
 class OutboxListView(TemplateView):
     template_name = "kolhub/outbox_list.html"
 
