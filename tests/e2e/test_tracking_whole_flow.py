@@ -160,9 +160,10 @@ def test_link_click_lead_order_dashboard(live_server, worker, browser: Browser, 
             f"() => !!window.Chart && !!Chart.getChart(document.querySelector('{chart}'))"))  # fmt: skip
     shots(brand, "dashboard")
 
-    # The order explains its credit.
-    brand.goto(f"{site}/o/{org.slug}/tracking/conversions/{credit.conversion_id}/")
-    expect(brand.get_by_text("#8201").first).to_be_visible()
+    # The campaign's orders, and the order explains its credit.
+    brand.locator("[data-conversions-link]").click()
+    brand.get_by_role("link", name="#8201").click()
+    expect(brand).to_have_url(re.compile(rf"/tracking/conversions/{credit.conversion_id}/$"))
     expect(brand.locator("body")).to_contain_text("Click id carried to the order")
     expect(brand.locator("body")).to_contain_text("DRLENA15")
     shots(brand, "why-this-credit")
