@@ -16,11 +16,19 @@ class TrackingConfig(AppConfig):
     def seed_demo(self, *, organizations, stdout) -> None:
         """kolhub's seed_demo hook: a promo code, a landing page and a few leads on each
         demo campaign, and tracking links with clicks for its published collaborations
-        (tracking.seeding). Runs after campaigns' hook (app order)."""
-        from tracking.seeding import demo_links_seed, demo_tracking_seed
+        (tracking.seeding), then three weeks of clicks and orders through the real flush,
+        recording path and rollup worker. Runs after campaigns' hook (app order)."""
+        from tracking.seeding import demo_links_seed, demo_results_seed, demo_tracking_seed
 
         for organization in organizations:
             demo_tracking_seed(organization=organization, stdout=stdout)
             made = demo_links_seed(organization=organization)
             if made:
                 stdout.write(f"{organization.name}: {made} tracking links with demo clicks")
+            results = demo_results_seed(organization=organization)
+            if results:
+                stdout.write(
+                    f"{organization.name}: {results['clicks']} past clicks, "
+                    f"{results['orders']} orders through the attribution ledger, "
+                    f"{results['rollup_days']} days rolled up"
+                )
