@@ -481,10 +481,14 @@ def _flush_batch(client: redis.Redis, batch_id: str, lines: list[bytes] | None =
     inserted = copy_lines(lines, batch_id)
     # Acknowledge only after the commit: a crash before this line reruns the batch, and
     # ON CONFLICT makes the rerun insert nothing twice.
-    pipe = client.pipeline()
-    pipe.delete(processing)
-    pipe.srem(_key(PENDING), batch_id)
-    pipe.execute()
+    try:
+        pipe = client.pipeline()
+        pipe.delete(processing)
+        pipe.srem(_key(PENDING), batch_id)
+        pipe.execute()
+    except redis.RedisError:
+        log.warning("tracking: batch %s stored, not acknowledged: the next flush reruns it",
+                    batch_id)  # fmt: skip
     return inserted
 
 
