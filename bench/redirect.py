@@ -7,13 +7,14 @@ Two gunicorn servers run side by side, started with the deployment's command
   - the baseline: bench/redirect_baseline, a Django view that looks the code up by
     primary key in a table of the same database and answers 302, nothing else.
 `wrk` (Debian's package, installed here if missing) drives both at 32 connections with
-the same pre-generated requests, in rounds ordered baseline, app, app, baseline (ABBA,
-so a drift in the machine's load falls on both alike). Each round sends HUMANS human
-requests and BOTS bot requests in a shuffled order: bots are HEAD requests, crawler user
-agents and `Sec-Purpose: prefetch` requests. clicks.py's visitor is a keyed hash of IP
-and user agent; every request comes from 127.0.0.1, so visitors differ by user agent
-(a browser string plus a visitor number), and a visitor keeps to one link, so some come
-back: those are the 30-minute repeats. Each round has its own visitors.
+the same pre-generated requests, in short rounds ordered baseline, app, app, baseline,
+baseline, app, ... (ABBA: the other work on a shared machine falls on both alike). Each
+round sends HUMANS human requests and BOTS bot requests in a shuffled order: bots are
+HEAD requests, crawler user agents and `Sec-Purpose: prefetch` requests. clicks.py's
+visitor is a keyed hash of IP and user agent; every request comes from 127.0.0.1, so
+visitors differ by user agent (a browser string plus a visitor number), and a visitor
+keeps to one link, so some come back: those are the 30-minute repeats. Each round has
+its own visitors.
 
 After the app's rounds the bench runs the real flush and counts: every human request is
 stored (`rows`), and `recorded` = the clicks counted once per visitor and link within 30
@@ -46,9 +47,11 @@ from pathlib import Path
 
 from common import bench_database, setup_django
 
-HUMANS = int(os.environ.get("BENCH_HUMANS", 16_000))  # per round
-BOTS = int(os.environ.get("BENCH_BOTS", 2_000))  # per round
-ROUNDS = int(os.environ.get("BENCH_ROUNDS", 2))  # per server
+HUMANS = int(os.environ.get("BENCH_HUMANS", 8_000))  # per round
+BOTS = int(os.environ.get("BENCH_BOTS", 1_000))  # per round
+# Per server. Many short rounds, alternated, so that the other work on a shared machine
+# falls on both servers alike.
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", 4))
 CONNECTIONS = 32
 GUNICORN_WORKERS = 3  # docker-compose.yml and the Dockerfile
 LINKS = 50
