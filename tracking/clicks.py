@@ -52,6 +52,8 @@ import redis
 from django.conf import settings
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 
 from tracking.models import ClickFallback, LinkCode, UserAgentClass
 
@@ -100,8 +102,10 @@ return {target, unique}
 """
 
 # KEYS: the buffer, the new processing list, the pending set. ARGV: batch size, batch id.
+# Run twice for one batch id (a retried call), it returns the batch it already moved.
 # RPUSH takes the items in slices: Lua's unpack() stops near 8000 values.
 MOVE_SCRIPT = """
+if redis.call('EXISTS', KEYS[2]) == 1 then return redis.call('LRANGE', KEYS[2], 0, -1) end
 local size = tonumber(ARGV[1])
 local items
 if redis.call('LLEN', KEYS[1]) <= size then
@@ -124,11 +128,13 @@ _scripts: dict[str, redis.commands.core.Script] = {}
 
 
 def _redis() -> redis.Redis:
-    # The Django cache's Redis (settings.CACHES), with short timeouts: a dead Redis must
-    # cost a redirect half a second at most, not a hang.
+    # The Django cache's Redis (settings.CACHES), with short timeouts and no retries: a
+    # dead Redis must cost a redirect half a second at most, not a hang (redis-py would
+    # try four times), and a click or a batch move is never run twice by a retry.
     url = settings.CACHES["default"]["LOCATION"]
     if url not in _clients:
-        _clients[url] = redis.Redis.from_url(url, socket_timeout=0.5, socket_connect_timeout=0.5)
+        _clients[url] = redis.Redis.from_url(url, socket_timeout=0.5, socket_connect_timeout=0.5,
+                                             retry=Retry(NoBackoff(), 0))  # fmt: skip
     return _clients[url]
 
 
@@ -270,7 +276,7 @@ def _click_of(request, click_id: str) -> _Click:
     )
 
 
-def _run_visit(client: redis.Redis, code: str, click: _Click | None, cache: str):
+def _run_visit(client: redis.Redis, code: str, click: _Click | None, cache: str) -> list | None:
     args = ["0", "0", "0", "0", "", "", cache, CODE_TTL]
     visitor = "-"
     if click is not None:

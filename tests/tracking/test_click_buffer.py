@@ -113,3 +113,19 @@ def test_a_line_naming_another_tenants_link_is_not_stored(tenant_a, tenant_b, re
         assert not Click.objects.exists()
     with tenant_a.context():
         assert not Click.objects.exists()
+
+
+def test_a_batch_move_run_twice_returns_the_same_batch(tenant_a, redis_client):
+    with tenant_a.context():
+        _c, link = linked(tenant_a.organization)
+    for n in range(5):
+        Client(HTTP_USER_AGENT=PHONE, REMOTE_ADDR=f"192.0.2.{n}").get(f"/r/{link.code}")
+    keys = [clicks._key(clicks.BUFFER), clicks._key("clicks:processing:b1"),
+            clicks._key(clicks.PENDING)]  # fmt: skip
+    move = clicks._script(redis_client, clicks.MOVE_SCRIPT)
+    first = move(keys=keys, args=[3, "b1"], client=redis_client)
+    # As if the reply had been lost and the call retried: no second slice moved under the
+    # same id (the flush would store one slice and delete both).
+    assert move(keys=keys, args=[3, "b1"], client=redis_client) == first
+    assert len(first) == 3 and redis_client.llen(clicks._key(clicks.BUFFER)) == 2
+    assert clicks.flush_clicks() == 5

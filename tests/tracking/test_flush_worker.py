@@ -191,8 +191,8 @@ def test_flush_retried_after_its_commit_inserts_nothing(tenant_a, worker, redis_
     wait_for(waiting_on_the_lock, what="the flush to wait on the table lock")
     (batch_id,) = redis_client.smembers(pending)
     # Redis refuses writes for 15 s: the flush commits, then cannot acknowledge the batch
-    # (its client gives up after its timeout and three retries, ~2 s), so the batch stays
-    # pending; the task's result is stored once the pause ends.
+    # (its client gives up after its 0.5 s timeout), so the batch stays pending; the
+    # task's result is stored once the pause ends.
     redis_client.execute_command("CLIENT", "PAUSE", 15_000, "WRITE")
     table_lock.rollback()
     wait_for(lambda: stored(tenant_a)[0] == 30, what="the first flush's commit")
