@@ -48,8 +48,13 @@ def run_one(path: Path) -> dict:
 
 def write_report(results: dict[str, dict]) -> None:
     existing = {}
+    notes = ""
     if REPORT.exists():
-        for line in REPORT.read_text().splitlines():
+        text = REPORT.read_text()
+        # Sections written by hand after the table (## headings) are kept as they are.
+        if "\n## " in text:
+            text, notes = text[: text.index("\n## ")], text[text.index("\n## ") :]
+        for line in text.splitlines():
             if line.startswith("| `") and "|" in line[3:]:
                 name = line.split("`")[1]
                 existing[name] = line
@@ -65,7 +70,7 @@ def write_report(results: dict[str, dict]) -> None:
         "so they travel better than the absolute times. What each one measures is in the\n"
         "docstring of bench/<name>.py.\n\n"
         "| benchmark | run at | machine | figures (last line of its output) |\n"
-        "|---|---|---|---|\n" + "\n".join(existing[k] for k in sorted(existing)) + "\n"
+        "|---|---|---|---|\n" + "\n".join(existing[k] for k in sorted(existing)) + "\n" + notes
     )
 
 

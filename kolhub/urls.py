@@ -36,6 +36,10 @@ org_patterns = [
 ]
 
 urlpatterns = [
+    # Public tracking routes: landing pages /l/<slug>/ and the link redirect /r/<code>.
+    # First: /r/ is the busiest route, and each request is resolved twice (the tenant
+    # middleware, then the handler); nothing else starts with l/ or r/.
+    path("", include("tracking.public_urls")),
     path("", views.HomeView.as_view(), name="home"),
     path("healthz", health.healthz, name="healthz"),
     path("onboarding/", views.OnboardingView.as_view(), name="onboarding"),
@@ -50,8 +54,6 @@ urlpatterns = [
     # Public contract routes (/sign/<token>/, /verify/): by module path, kolhub imports no
     # later app.
     path("", include("contracts.public_urls")),
-    # Public tracking routes: landing pages /l/<slug>/ and the link redirect /r/<code>.
-    path("", include("tracking.public_urls")),
     # Webhooks from tracking providers: outside /o/, each finds its organization itself.
     path("hooks/", include("campaigns.hook_urls")),
     # Shopify order and refund webhooks: /hooks/shopify/<public_id>/.

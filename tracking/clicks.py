@@ -1,40 +1,59 @@
 """The /r/<code> fast path and the click buffer.
 
-Request path: code → URL from Redis (database on a miss or when Redis is down), click
-pushed to a Redis list; no PostgreSQL write unless Redis is down, when the click goes to
-the ClickFallback table instead. Bots, link-preview fetchers and prefetches are
-redirected but not recorded.
+Request path: one Redis round trip (VISIT_SCRIPT) reads the code's target, decides the
+30-minute dedupe and pushes the click to the buffer, atomically; the database is asked
+only on a cache miss, and written only when Redis is down, when the click goes to the
+ClickFallback table instead. Bots, link-preview fetchers and prefetches are redirected
+but not recorded.
 
-Dedupe (30 minutes per visitor and link) happens at request time: a Redis key per
-(link, visitor) holds the time of the last counted click. The time is compared in Python
-(not left to the key's TTL alone) so the rule follows `timezone.now()` and tests can
-travel in time. Clicks taken while Redis was down carry `unique=None` and the flush
-decides with SQL against the clicks already stored. Every click is stored; repeats carry
+Dedupe (30 minutes per visitor and link): a Redis key per (code, visitor) holds the time
+of the last counted click; a code belongs to one link for life, so this is per link. The
+time comes from `timezone.now()` (not from the key's TTL alone), so tests can travel in
+time. Clicks taken while Redis was down carry no decision (`\\N`) and the flush decides
+with SQL against the clicks already stored. Every click is stored; repeats carry
 is_unique=false, so "recorded" and "unique" are both counts over one table.
 
-Flush: a Lua script moves up to N items from the buffer to a processing list named for
-a new batch id and records the id in a pending set, atomically. The batch is COPYed into
-a temporary staging table and inserted ON CONFLICT (organization_id, click_id) DO NOTHING, then the
-processing list is deleted. A worker killed before the commit leaves the batch in the
-pending set, and the next flush runs it again (nothing lost); killed after the commit
-and before the delete, the rerun inserts nothing (nothing duplicated)."""
+Wire format. The code's target is cached at `tracking:target:<code>` as
+`<organization_id>\\t<link_id>\\t<url>`. A buffered click is one line of PostgreSQL's COPY
+text format, so the flush hands the bytes to COPY untouched:
+    click_id (32 hex) \\t organization_id \\t link_id \\t clicked_at (ISO 8601 with offset)
+    \\t visitor_hash (64 hex) \\t user_agent_class \\t referrer_host (COPY-escaped)
+    \\t is_unique (t, f, or \\N: undecided)
+ClickFallback rows keep the same fields as JSON (click_id, org, link, at, visitor, ua,
+ref, unique). Lines in the older JSON form are still accepted by the flush.
+
+Flush: a Lua script moves up to BATCH_SIZE lines from the buffer to a processing list
+named for a new batch id, records the id in a pending set, and returns the lines,
+atomically. The batch is COPYed into a temporary staging table and inserted ON CONFLICT
+(organization_id, click_id) DO NOTHING in one transaction, then the processing list is
+deleted. A worker killed before the commit leaves the batch in the pending set, and the
+next flush runs it again (nothing lost); killed after the commit and before the delete,
+the rerun inserts nothing (nothing duplicated). A batch PostgreSQL refuses (a malformed
+line) is parsed line by line instead: good lines are stored, bad ones are moved to
+`tracking:clicks:rejected` and logged, so one bad line never blocks the buffer."""
 
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import hmac
 import json
 import logging
 import re
 import uuid
-from datetime import timedelta
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
+import psycopg
 import redis
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 
 from tracking.models import ClickFallback, LinkCode, UserAgentClass
 
@@ -43,7 +62,9 @@ log = logging.getLogger(__name__)
 DEDUPE_WINDOW = timedelta(minutes=30)
 CODE_TTL = 60 * 60
 CODE_MAX_LENGTH = 16
-BATCH_SIZE = 5000  # Lua's unpack() takes up to ~8000 values
+# Lines per flush transaction: big enough that a backlog of a million clicks is twenty
+# transactions, small enough that one batch stays far inside the task's time limit.
+BATCH_SIZE = 50_000
 
 # Crawlers, link unfurlers and HTTP libraries: redirected, never counted.
 BOT_UA = re.compile(
@@ -54,25 +75,75 @@ BOT_UA = re.compile(
     re.IGNORECASE,
 )
 
+# KEYS: target:<code>, seen:<code>:<visitor>, the buffer.
+# ARGV: 1 record ('1') or not ('0'), 2 now (epoch seconds), 3 window (s), 4 seen TTL (s),
+# 5 click id, 6 the line's fields after the link id up to the referrer, 7 the target to
+# cache when it is missing ('' leaves a miss a miss), 8 its TTL.
+# Returns false on a miss, else {target, 't' | 'f' | ''}.
+VISIT_SCRIPT = """
+local target = redis.call('GET', KEYS[1])
+if not target then
+  if ARGV[7] == '' then return false end
+  target = ARGV[7]
+  redis.call('SET', KEYS[1], target, 'EX', ARGV[8])
+end
+if ARGV[1] == '0' then return {target, ''} end
+local org, link = string.match(target, '^(%d+)\\t(%d+)\\t')
+local unique = 't'
+local last = redis.call('GET', KEYS[2])
+if last and tonumber(ARGV[2]) - tonumber(last) < tonumber(ARGV[3]) then
+  unique = 'f'
+else
+  redis.call('SET', KEYS[2], ARGV[2], 'EX', ARGV[4])
+end
+redis.call('RPUSH', KEYS[3], ARGV[5] .. '\\t' .. org .. '\\t' .. link .. '\\t' .. ARGV[6]
+                             .. '\\t' .. unique)
+return {target, unique}
+"""
+
+# KEYS: the buffer, the new processing list, the pending set. ARGV: batch size, batch id.
+# Run twice for one batch id (a retried call), it returns the batch it already moved.
+# RPUSH takes the items in slices: Lua's unpack() stops near 8000 values.
 MOVE_SCRIPT = """
-local items = redis.call('LRANGE', KEYS[1], 0, tonumber(ARGV[1]) - 1)
-if #items == 0 then return 0 end
-redis.call('LTRIM', KEYS[1], #items, -1)
-redis.call('RPUSH', KEYS[2], unpack(items))
+if redis.call('EXISTS', KEYS[2]) == 1 then return redis.call('LRANGE', KEYS[2], 0, -1) end
+local size = tonumber(ARGV[1])
+local items
+if redis.call('LLEN', KEYS[1]) <= size then
+  if redis.call('EXISTS', KEYS[1]) == 0 then return {} end
+  redis.call('RENAME', KEYS[1], KEYS[2])
+  items = redis.call('LRANGE', KEYS[2], 0, -1)
+else
+  items = redis.call('LRANGE', KEYS[1], 0, size - 1)
+  redis.call('LTRIM', KEYS[1], size, -1)
+  for i = 1, #items, 5000 do
+    redis.call('RPUSH', KEYS[2], unpack(items, i, math.min(i + 4999, #items)))
+  end
+end
 redis.call('SADD', KEYS[3], ARGV[2])
-return #items
+return items
 """
 
 _clients: dict[str, redis.Redis] = {}
+_scripts: dict[str, redis.commands.core.Script] = {}
 
 
 def _redis() -> redis.Redis:
-    # The Django cache's Redis (settings.CACHES), with short timeouts: a dead Redis must
-    # cost a redirect half a second at most, not a hang.
+    # The Django cache's Redis (settings.CACHES), with short timeouts and no retries: a
+    # dead Redis must cost a redirect half a second at most, not a hang (redis-py would
+    # try four times), and a click or a batch move is never run twice by a retry.
     url = settings.CACHES["default"]["LOCATION"]
     if url not in _clients:
-        _clients[url] = redis.Redis.from_url(url, socket_timeout=0.5, socket_connect_timeout=0.5)
+        _clients[url] = redis.Redis.from_url(url, socket_timeout=0.5, socket_connect_timeout=0.5,
+                                             retry=Retry(NoBackoff(), 0))  # fmt: skip
     return _clients[url]
+
+
+def _script(client: redis.Redis, source: str):
+    # EVALSHA, falling back to EVAL once after a Redis restart (redis-py's Script).
+    key = f"{id(client)}:{hash(source)}"
+    if key not in _scripts:
+        _scripts[key] = client.register_script(source)
+    return _scripts[key]
 
 
 def _key(name: str) -> str:
@@ -81,27 +152,22 @@ def _key(name: str) -> str:
 
 BUFFER = "clicks:buffer"
 PENDING = "clicks:pending"
+REJECTED = "clicks:rejected"
 
 
 def forget_code(code: str) -> None:
     try:
-        _redis().delete(_key(f"code:{code}"))
+        _redis().delete(_key(f"target:{code}"))
     except redis.RedisError:
         log.warning("tracking: could not drop cached code %s", code)
 
 
-def resolve_code(code: str) -> dict | None:
-    """{"url", "org", "link"} for a code, or None."""
-    if len(code) > CODE_MAX_LENGTH or not code.isalnum():
-        # Anything we never issue is not looked up: no junk keys in Redis, no query.
-        return None
-    try:
-        cached = _redis().get(_key(f"code:{code}"))
-        if cached:
-            return json.loads(cached)
-        up = True
-    except redis.RedisError:
-        up = False
+def _issuable(code: str) -> bool:
+    # Anything we never issue is not looked up: no junk keys in Redis, no query.
+    return len(code) <= CODE_MAX_LENGTH and code.isalnum()
+
+
+def _target_from_db(code: str) -> dict | None:
     row = (
         LinkCode.objects.filter(code=code)
         .values("target_url", "organization_id", "link_id")
@@ -109,10 +175,34 @@ def resolve_code(code: str) -> dict | None:
     )
     if row is None:
         return None
-    target = {"url": row["target_url"], "org": row["organization_id"], "link": row["link_id"]}
-    if up:
+    return {"url": row["target_url"], "org": row["organization_id"], "link": row["link_id"],
+            "code": code}  # fmt: skip
+
+
+def _encode_target(target: dict) -> str:
+    return f"{target['org']}\t{target['link']}\t{target['url']}"
+
+
+def _decode_target(code: str, value: bytes) -> dict:
+    org, link, url = value.decode().split("\t", 2)
+    return {"url": url, "org": int(org), "link": int(link), "code": code}
+
+
+def resolve_code(code: str) -> dict | None:
+    """{"url", "org", "link", "code"} for a code, or None."""
+    if not _issuable(code):
+        return None
+    try:
+        cached = _redis().get(_key(f"target:{code}"))
+        if cached:
+            return _decode_target(code, cached)
+        up = True
+    except redis.RedisError:
+        up = False
+    target = _target_from_db(code)
+    if target is not None and up:
         with contextlib.suppress(redis.RedisError):
-            _redis().set(_key(f"code:{code}"), json.dumps(target), ex=CODE_TTL)
+            _redis().set(_key(f"target:{code}"), _encode_target(target), ex=CODE_TTL)
     return target
 
 
@@ -137,48 +227,114 @@ def user_agent_class(agent: str) -> str:
     return UserAgentClass.OTHER
 
 
+@functools.cache
+def _visitor_key(secret: str) -> bytes:
+    return hashlib.sha256(b"kolhub-tracking-visitor:" + secret.encode()).digest()
+
+
 def visitor_hash(ip: str, agent: str) -> str:
     # Keyed by a secret derived from SECRET_KEY: a leaked table cannot be reversed by
     # hashing the IPv4 space.
-    key = hashlib.sha256(b"kolhub-tracking-visitor:" + settings.SECRET_KEY.encode()).digest()
+    key = _visitor_key(settings.SECRET_KEY)
     return hmac.new(key, f"{ip}\n{agent}".encode(), hashlib.sha256).hexdigest()
 
 
-def _first_in_window(client: redis.Redis, link_id: int, visitor: str, now) -> bool:
-    key = _key(f"seen:{link_id}:{visitor}")
-    stamp = now.timestamp()
-    ttl = int(DEDUPE_WINDOW.total_seconds()) + 60
-    if client.set(key, stamp, nx=True, ex=ttl):
-        return True
-    last = client.get(key)
-    if last is None or stamp - float(last) >= DEDUPE_WINDOW.total_seconds():
-        client.set(key, stamp, ex=ttl)
-        return True
-    return False
+def _copy_text(value: str) -> str:
+    """A value escaped for COPY's text format (the referrer is the one free-text field)."""
+    if "\\" in value or "\t" in value or "\n" in value or "\r" in value:
+        value = value.replace("\\", "\\\\").replace("\t", "\\t")
+        value = value.replace("\n", "\\n").replace("\r", "\\r")
+    return value
+
+
+@dataclass(frozen=True)
+class _Click:
+    click_id: str
+    at: datetime
+    visitor: str
+    ua: str
+    ref: str
+
+    def rest(self) -> str:
+        """The line's fields between the link id and the dedupe decision."""
+        return f"{self.at.isoformat()}\t{self.visitor}\t{self.ua}\t{_copy_text(self.ref)}"
+
+    def fallback_row(self, target: dict) -> dict:
+        return {"click_id": self.click_id, "org": target["org"], "link": target["link"],
+                "at": self.at.isoformat(), "visitor": self.visitor, "ua": self.ua,
+                "ref": self.ref, "unique": None}  # fmt: skip
+
+
+def _click_of(request, click_id: str) -> _Click:
+    agent = request.headers.get("User-Agent", "")[:500]
+    return _Click(
+        click_id=click_id,
+        at=timezone.now(),
+        visitor=visitor_hash(request.META.get("REMOTE_ADDR", ""), agent),
+        ua=user_agent_class(agent),
+        ref=(urlsplit(request.headers.get("Referer", "")).hostname or "")[:255],
+    )
+
+
+def _run_visit(client: redis.Redis, code: str, click: _Click | None, cache: str) -> list | None:
+    args = ["0", "0", "0", "0", "", "", cache, CODE_TTL]
+    visitor = "-"
+    if click is not None:
+        window = int(DEDUPE_WINDOW.total_seconds())
+        args[:6] = ["1", repr(click.at.timestamp()), window, window + 60, click.click_id,
+                    click.rest()]  # fmt: skip
+        visitor = click.visitor
+    keys = [_key(f"target:{code}"), _key(f"seen:{code}:{visitor}"), _key(BUFFER)]
+    return _script(client, VISIT_SCRIPT)(keys=keys, args=args, client=client)
+
+
+@dataclass(frozen=True)
+class Visit:
+    url: str
+    click_id: str
+
+
+def visit_link(request, code: str) -> Visit | None:
+    """Resolve the code and queue the click (unless it is a bot or prefetch): one Redis
+    round trip when the code is cached. None for a code that leads nowhere."""
+    if not _issuable(code):
+        return None
+    click_id = uuid.uuid4().hex
+    click = None if is_not_counted(request) else _click_of(request, click_id)
+    target = None
+    try:
+        client = _redis()
+        found = _run_visit(client, code, click, cache="")
+        if not found:
+            target = _target_from_db(code)
+            if target is None:
+                return None
+            found = _run_visit(client, code, click, cache=_encode_target(target))
+        return Visit(url=found[0].decode().split("\t", 2)[2], click_id=click_id)
+    except redis.RedisError:
+        log.warning("tracking: Redis unavailable, click %s to the fallback queue", click_id)
+    target = target or _target_from_db(code)
+    if target is None:
+        return None
+    if click is not None:
+        try:
+            ClickFallback.objects.create(payload=click.fallback_row(target))
+        except Exception:  # noqa: BLE001 — the redirect must still happen
+            log.exception("tracking: click %s lost (Redis and database both failed)", click_id)
+    return Visit(url=target["url"], click_id=click_id)
 
 
 def record_click(request, target: dict) -> str:
-    """Queue the click (unless it is a bot or prefetch) and return its click id."""
+    """Queue the click on a resolved target (from resolve_code) and return its click id."""
     click_id = uuid.uuid4().hex
     if is_not_counted(request):
         return click_id
-    agent = request.headers.get("User-Agent", "")[:500]
-    now = timezone.now()
-    visitor = visitor_hash(request.META.get("REMOTE_ADDR", ""), agent)
-    referrer = (urlsplit(request.headers.get("Referer", "")).hostname or "")[:255]
-    row = {"click_id": click_id, "org": target["org"], "link": target["link"],
-           "at": now.isoformat(), "visitor": visitor, "ua": user_agent_class(agent),
-           "ref": referrer, "unique": None}  # fmt: skip
+    click = _click_of(request, click_id)
     try:
-        client = _redis()
-        row["unique"] = _first_in_window(client, target["link"], visitor, now)
-        client.rpush(_key(BUFFER), json.dumps(row))
+        _run_visit(_redis(), target["code"], click, cache=_encode_target(target))
     except redis.RedisError:
         log.warning("tracking: Redis unavailable, click %s to the fallback queue", click_id)
-        try:
-            ClickFallback.objects.create(payload=row)
-        except Exception:  # noqa: BLE001 — the redirect must still happen
-            log.exception("tracking: click %s lost (Redis and database both failed)", click_id)
+        ClickFallback.objects.create(payload=click.fallback_row(target))
     return click_id
 
 
@@ -189,39 +345,94 @@ _STAGE_COLUMNS = (
     " referrer_host, is_unique"
 )
 
-_INSERT = """
+# A link deleted since the click takes its clicks with it; the organization must match
+# the link's, so a forged buffer entry cannot file a click under another tenant.
+_INSERT_DECIDED = """
+INSERT INTO tracking_click (organization_id, link_id, click_id, clicked_at, visitor_hash,
+                            user_agent_class, referrer_host, is_unique, batch_id,
+                            created_at, updated_at)
+SELECT s.organization_id, s.link_id, s.click_id, s.clicked_at, s.visitor_hash,
+       s.user_agent_class, s.referrer_host, s.is_unique, %(batch)s, now(), now()
+FROM tracking_click_stage s
+JOIN tracking_trackinglink l ON l.id = s.link_id AND l.organization_id = s.organization_id
+WHERE s.is_unique IS NOT NULL
+ON CONFLICT (organization_id, click_id) DO NOTHING
+"""
+
+# Clicks taken while Redis was down: the first of this visitor on this link within the
+# window, among stored clicks (those just inserted above included) and this batch.
+_INSERT_UNDECIDED = """
 INSERT INTO tracking_click (organization_id, link_id, click_id, clicked_at, visitor_hash,
                             user_agent_class, referrer_host, is_unique, batch_id,
                             created_at, updated_at)
 SELECT s.organization_id, s.link_id, s.click_id, s.clicked_at, s.visitor_hash,
        s.user_agent_class, s.referrer_host,
-       COALESCE(s.is_unique,
-                -- Taken while Redis was down: the first of this visitor on this link
-                -- within the window, among stored clicks and this batch.
-                (s.prev_at IS NULL OR s.clicked_at - s.prev_at >= %(window)s)
-                AND NOT EXISTS (
-                    SELECT 1 FROM tracking_click c
-                    WHERE c.link_id = s.link_id AND c.visitor_hash = s.visitor_hash
-                      AND c.is_unique AND c.clicked_at <= s.clicked_at
-                      AND c.clicked_at > s.clicked_at - %(window)s)),
-       s.batch_id, now(), now()
+       (s.prev_at IS NULL OR s.clicked_at - s.prev_at >= %(window)s)
+       AND NOT EXISTS (
+           SELECT 1 FROM tracking_click c
+           WHERE c.link_id = s.link_id AND c.visitor_hash = s.visitor_hash
+             AND c.is_unique AND c.clicked_at <= s.clicked_at
+             AND c.clicked_at > s.clicked_at - %(window)s),
+       %(batch)s, now(), now()
 FROM (
-    SELECT st.*, %(batch)s AS batch_id,
-           lag(st.clicked_at) OVER (PARTITION BY st.link_id, st.visitor_hash
-                                    ORDER BY st.clicked_at) AS prev_at
+    SELECT st.*, lag(st.clicked_at) OVER (PARTITION BY st.link_id, st.visitor_hash
+                                          ORDER BY st.clicked_at) AS prev_at
     FROM tracking_click_stage st
+    WHERE st.is_unique IS NULL
 ) s
--- A link deleted since the click takes its clicks with it; the organization must match
--- the link's, so a forged buffer entry cannot file a click under another tenant.
 JOIN tracking_trackinglink l ON l.id = s.link_id AND l.organization_id = s.organization_id
 ON CONFLICT (organization_id, click_id) DO NOTHING
 """
 
+_UNESCAPE = re.compile(r"\\(.)")
+_UNESCAPED = {"t": "\t", "n": "\n", "r": "\r"}
+_HEX64 = re.compile(r"[0-9a-f]{64}")
+_BIGINT = 2**63
 
-def copy_rows(rows: list[dict], batch_id: str) -> int:
-    """COPY rows into staging and insert them; idempotent on click_id. Returns inserted."""
+
+def _line_of(row: dict) -> bytes:
+    """A click in the fallback queue's (or the older buffer's) JSON form, as a COPY line."""
+    unique = {True: "t", False: "f", None: "\\N"}[row["unique"]]
+    return (
+        f"{uuid.UUID(str(row['click_id'])).hex}\t{int(row['org'])}\t{int(row['link'])}\t"
+        f"{row['at']}\t{row['visitor']}\t{row['ua']}\t{_copy_text(row['ref'])}\t{unique}"
+    ).encode()
+
+
+def _row_of(line: bytes) -> tuple:
+    """The typed values of one line; ValueError (and kin) when it is not a click."""
+    if line.startswith(b"{"):
+        line = _line_of(json.loads(line))
+    click_id, org, link, at, visitor, ua, ref, unique = line.decode().split("\t")
+    when = datetime.fromisoformat(at)
+    ref = _UNESCAPE.sub(lambda m: _UNESCAPED.get(m[1], m[1]), ref)
+    if (
+        when.tzinfo is None
+        or not 0 < int(org) < _BIGINT
+        or not 0 < int(link) < _BIGINT
+        or not _HEX64.fullmatch(visitor)
+        or ua not in UserAgentClass.values
+        or len(ref) > 255
+        or unique not in ("t", "f", "\\N")
+    ):
+        raise ValueError("not a click line")
+    decided = {"t": True, "f": False, "\\N": None}[unique]
+    return (uuid.UUID(hex=click_id), int(org), int(link), when, visitor, ua, ref, decided)
+
+
+def _parsed(lines: list[bytes]) -> tuple[list[tuple], list[bytes]]:
+    """(rows, bad lines), each line parsed on its own: the slow path."""
+    rows, bad = [], []
+    for line in lines:
+        try:
+            rows.append(_row_of(line))
+        except (ValueError, KeyError, TypeError, AttributeError):
+            bad.append(line)
+    return rows, bad
+
+
+def _copy_batch(batch_id: str, data: bytes = b"", rows: Sequence[tuple] = ()) -> int:
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("DROP TABLE IF EXISTS pg_temp.tracking_click_stage")
         cursor.execute(
             "CREATE TEMP TABLE tracking_click_stage (click_id uuid, organization_id bigint,"
             " link_id bigint, clicked_at timestamptz, visitor_hash varchar(64),"
@@ -229,35 +440,74 @@ def copy_rows(rows: list[dict], batch_id: str) -> int:
             " ON COMMIT DROP"
         )
         with cursor.cursor.copy(f"COPY tracking_click_stage ({_STAGE_COLUMNS}) FROM STDIN") as copy:
-            for r in rows:
-                copy.write_row((r["click_id"], r["org"], r["link"], r["at"], r["visitor"],
-                                r["ua"], r["ref"], r["unique"]))  # fmt: skip
-        cursor.execute(_INSERT, {"window": DEDUPE_WINDOW, "batch": batch_id})
+            if data:
+                copy.write(data)  # the lines as they are: no per-row work in Python
+            for row in rows:
+                copy.write_row(row)
+        params = {"window": DEDUPE_WINDOW, "batch": batch_id}
+        cursor.execute(_INSERT_DECIDED, params)
         inserted = cursor.rowcount
-        # Imported here: tracking.services imports this module (forget_code).
+        cursor.execute(_INSERT_UNDECIDED, params)
+        inserted += cursor.rowcount
+        # The batch's (collaboration, day) rollups are marked dirty in this transaction,
+        # while tracking_click_stage still holds the batch. Imported here: tracking.services
+        # imports this module (forget_code).
         from tracking.services.rollups import rollups_mark_dirty_from_stage
 
-        rollups_mark_dirty_from_stage(cursor, "pg_temp.tracking_click_stage")
-        cursor.execute("DROP TABLE IF EXISTS pg_temp.tracking_click_stage")
+        rollups_mark_dirty_from_stage(cursor, "tracking_click_stage")
+        cursor.execute("DROP TABLE tracking_click_stage")
     return inserted
 
 
-def _flush_batch(client: redis.Redis, batch_id: str) -> int:
+def copy_lines(lines: list[bytes], batch_id: str) -> int:
+    """COPY click lines into staging and insert them, in one transaction; idempotent on
+    click_id. Lines PostgreSQL refuses are set aside (REJECTED), never retried forever.
+    Returns the rows inserted."""
+    if not lines:
+        return 0
+    data = b"\n".join(lines) + b"\n"
+    if data.startswith(b"{") or b"\n{" in data:
+        rows, bad = _parsed(lines)  # JSON: clicks buffered before the line format
+    else:
+        try:
+            return _copy_batch(batch_id, data=data)
+        except (DatabaseError, psycopg.Error):
+            rows, bad = _parsed(lines)
+            if not bad:
+                raise  # not the lines' fault (the database went away, say): retry later
+    inserted = _copy_batch(batch_id, rows=rows) if rows else 0
+    if bad:
+        log.error("tracking: %d malformed click lines of batch %s set aside in %s: %r",
+                  len(bad), batch_id, _key(REJECTED), bad[:10])  # fmt: skip
+        with contextlib.suppress(redis.RedisError):
+            _redis().rpush(_key(REJECTED), *bad)
+    return inserted
+
+
+def _flush_batch(client: redis.Redis, batch_id: str, lines: list[bytes] | None = None) -> int:
     processing = _key(f"clicks:processing:{batch_id}")
-    rows = [json.loads(item) for item in client.lrange(processing, 0, -1)]
-    inserted = copy_rows(rows, batch_id) if rows else 0
+    if lines is None:
+        lines = client.lrange(processing, 0, -1)
+    inserted = copy_lines(lines, batch_id)
     # Acknowledge only after the commit: a crash before this line reruns the batch, and
     # ON CONFLICT makes the rerun insert nothing twice.
-    client.delete(processing)
-    client.srem(_key(PENDING), batch_id)
+    try:
+        pipe = client.pipeline()
+        pipe.delete(processing)
+        pipe.srem(_key(PENDING), batch_id)
+        pipe.execute()
+    except redis.RedisError:
+        log.warning("tracking: batch %s stored, not acknowledged: the next flush reruns it",
+                    batch_id)  # fmt: skip
     return inserted
 
 
-def take_batch(client: redis.Redis, batch_size: int = BATCH_SIZE) -> str | None:
+def take_batch(client: redis.Redis, batch_size: int = BATCH_SIZE) -> tuple[str, list[bytes]] | None:
+    """Move up to batch_size lines to a new processing list: (batch id, lines), or None."""
     batch_id = uuid.uuid4().hex
-    moved = client.eval(MOVE_SCRIPT, 3, _key(BUFFER), _key(f"clicks:processing:{batch_id}"),
-                        _key(PENDING), batch_size, batch_id)  # fmt: skip
-    return batch_id if moved else None
+    keys = [_key(BUFFER), _key(f"clicks:processing:{batch_id}"), _key(PENDING)]
+    lines = _script(client, MOVE_SCRIPT)(keys=keys, args=[batch_size, batch_id], client=client)
+    return (batch_id, lines) if lines else None
 
 
 def flush_fallback(batch_size: int = BATCH_SIZE) -> int:
@@ -272,7 +522,9 @@ def flush_fallback(batch_size: int = BATCH_SIZE) -> int:
             )  # fmt: skip
             if not taken:
                 return inserted
-            inserted += copy_rows([p for _, p in taken], f"fallback-{taken[0][0]}-{taken[-1][0]}")
+            # Rare and small: these go through the line-by-line path.
+            lines = [json.dumps(payload).encode() for _, payload in taken]
+            inserted += copy_lines(lines, f"fallback-{taken[0][0]}-{taken[-1][0]}")
             ClickFallback.objects.filter(id__in=[i for i, _ in taken]).delete()
 
 
@@ -284,8 +536,8 @@ def flush_clicks(batch_size: int = BATCH_SIZE) -> int:
         # Batches a killed flush left behind go first.
         for batch_id in client.smembers(_key(PENDING)):
             inserted += _flush_batch(client, batch_id.decode())
-        while (batch_id := take_batch(client, batch_size)) is not None:
-            inserted += _flush_batch(client, batch_id)
+        while (taken := take_batch(client, batch_size)) is not None:
+            inserted += _flush_batch(client, *taken)
     except redis.RedisError:
         log.warning("tracking: Redis unavailable, flushing only the fallback queue")
     return inserted + flush_fallback(batch_size)

@@ -19,10 +19,9 @@ CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": REDIS_URL,  # noqa: F405
-        # Per run, so counters (allauth's rate limits) never carry over between runs. A
-        # live worker (tests/kolhub/live_worker.py) is given the test run's prefix, so it
-        # reads the same Redis keys (the click buffer) as the test process.
-        "KEY_PREFIX": env("CACHE_KEY_PREFIX", default=f"kolhub-test-{os.getpid()}"),
+        # Per run, so counters (allauth's rate limits) never carry over between runs; a
+        # worker started by a test is given its run's prefix (the click buffer lives here).
+        "KEY_PREFIX": env("KOLHUB_TEST_CACHE_KEY_PREFIX", default=f"kolhub-test-{os.getpid()}"),
     }
 }
 STORAGES = {

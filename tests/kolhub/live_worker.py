@@ -40,7 +40,7 @@ class LiveWorker:
             # Uploads saved by the test process must be where the worker reads them.
             MEDIA_ROOT=str(settings.MEDIA_ROOT),
             # The same Redis keys as the test process (the click buffer, rate counters).
-            CACHE_KEY_PREFIX=settings.CACHES["default"]["KEY_PREFIX"],
+            KOLHUB_TEST_CACHE_KEY_PREFIX=settings.CACHES["default"]["KEY_PREFIX"],
         )
         self.process = subprocess.Popen(
             [

@@ -3,7 +3,6 @@ its flush (idempotent, crash-safe), Redis down, the brand's section, cross-tenan
 
 from __future__ import annotations
 
-import json
 from datetime import timedelta
 from urllib.parse import parse_qs, urlsplit
 
@@ -149,11 +148,9 @@ def test_flush_twice_and_crash_before_ack_neither_loses_nor_duplicates(tenant_a)
         visit(link.code, ip=f"192.0.2.{n}")
     redis = clicks._redis()
     # A worker takes a batch, commits the insert, and dies before acknowledging it.
-    batch_id = clicks.take_batch(redis, batch_size=4)
-    rows = [
-        json.loads(i) for i in redis.lrange(clicks._key(f"clicks:processing:{batch_id}"), 0, -1)
-    ]
-    assert clicks.copy_rows(rows, batch_id) == 4
+    batch_id, lines = clicks.take_batch(redis, batch_size=4)
+    assert redis.lrange(clicks._key(f"clicks:processing:{batch_id}"), 0, -1) == lines
+    assert clicks.copy_lines(lines, batch_id) == 4
     # Another takes a batch and dies before the insert.
     clicks.take_batch(redis, batch_size=2)
     assert clicks.flush_clicks() == 3  # the 2 never inserted + 1 left in the buffer

@@ -23,7 +23,7 @@ from campaigns.views.campaigns import CampaignMixin, CollaborationActionView, ba
 from campaigns.views.collaboration import collaboration_url
 from kolhub.tenancy.views import OrganizationMixin
 from tracking import links, selectors, services
-from tracking.clicks import record_click, resolve_code
+from tracking.clicks import Visit, resolve_code, visit_link
 from tracking.exports import leads_csv
 from tracking.forms import LandingPageForm, PromoCodeForm
 
@@ -201,15 +201,16 @@ log = logging.getLogger(__name__)
 
 def redirect_view(request, code: str):
     """Public, no tenant: the code is looked up in the platform-level register."""
-    target = resolve_code(code)
-    if target is None:
-        return render(request, "tracking/link_not_found.html", status=404)
     try:
-        click_id = record_click(request, target)
+        visit = visit_link(request, code)
     except Exception:  # noqa: BLE001 — a valid code always redirects, counted or not
         log.exception("tracking: click on %s not recorded", code)
-        return HttpResponseRedirect(target["url"])
-    response = HttpResponseRedirect(links.with_click_id(target["url"], click_id))
+        target = resolve_code(code)
+        visit = target and Visit(url=target["url"], click_id="")
+    if visit is None:
+        return render(request, "tracking/link_not_found.html", status=404)
+    url = links.with_click_id(visit.url, visit.click_id) if visit.click_id else visit.url
+    response = HttpResponseRedirect(url)
     response["Cache-Control"] = "no-store"  # every visit must reach us to be counted
     response["Referrer-Policy"] = "no-referrer-when-downgrade"
     return response
