@@ -259,15 +259,27 @@ def main() -> None:
                 cursor.execute(page_sql, page_args)
                 return [row[0] for row in cursor.fetchall()]
 
-        floors = {name: floor_sql(params, org.pk) for name, params in MIXES}
-        for name, params in MIXES:  # warm up, and check both give the same page
+        only = os.environ.get("BENCH_MIX")  # e.g. BENCH_MIX=text_acne_audience_us_fit
+        mixes = [(n, p) for n, p in MIXES if not only or n in only.split(",")]
+        floors = {name: floor_sql(params, org.pk) for name, params in mixes}
+        if os.environ.get("BENCH_SHOW_QUERIES"):
+            from django.test.utils import CaptureQueriesContext
+
+            for name, params in mixes:
+                real(params)
+                with CaptureQueriesContext(connection) as queries:
+                    real(params)
+                print(f"{name}:", flush=True)
+                for q in queries.captured_queries:
+                    print(f"  {q['time']} s  {q['sql'][:300]}", flush=True)
+        for name, params in mixes:  # warm up, and check both give the same page
             ours, theirs = real(params), floor(floors[name])
             assert ours == theirs, f"{name}: the floor SQL disagrees with the app"
             print(f"{name}: {len(ours)} rows on page 1", flush=True)
 
         ours_ms, floor_ms, per_mix = [], [], {}
         for round_number in range(REPEAT):
-            for name, params in MIXES:
+            for name, params in mixes:
                 t0 = time.perf_counter()
                 real(params)
                 t1 = time.perf_counter()
@@ -287,7 +299,7 @@ def main() -> None:
             shared_buffers = cursor.fetchone()[0]
         print(json.dumps({
             "benchmark": "creator_search",
-            "creators": CREATORS, "other_org_creators": OTHER, "mixes": len(MIXES),
+            "creators": CREATORS, "other_org_creators": OTHER, "mixes": len(mixes),
             "samples": len(ours_ms), "seed_seconds": round(seeded, 1),
             "p50_ms": round(statistics.median(ours_ms), 2), "p95_ms": round(p95, 2),
             "floor_p50_ms": round(statistics.median(floor_ms), 2),
