@@ -72,7 +72,7 @@ def main() -> None:
         print(f"pushing {ROWS:,} clicks to the buffer", flush=True)
         # The line format is built by the real code (the fallback's conversion, the same
         # fields the redirect's Lua script joins).
-        lines = [clicks._line_of(row) for row in wire_rows(organization.pk, link_ids)]
+        lines = [clicks.click_line(row) for row in wire_rows(organization.pk, link_ids)]
         pipe = redis.pipeline(transaction=False)
         for n in range(0, ROWS, 10_000):
             pipe.rpush(clicks._key(clicks.BUFFER), *lines[n : n + 10_000])

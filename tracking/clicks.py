@@ -390,7 +390,7 @@ _HEX64 = re.compile(r"[0-9a-f]{64}")
 _BIGINT = 2**63
 
 
-def _line_of(row: dict) -> bytes:
+def click_line(row: dict) -> bytes:
     """A click in the fallback queue's (or the older buffer's) JSON form, as a COPY line."""
     unique = {True: "t", False: "f", None: "\\N"}[row["unique"]]
     return (
@@ -402,7 +402,7 @@ def _line_of(row: dict) -> bytes:
 def _row_of(line: bytes) -> tuple:
     """The typed values of one line; ValueError (and kin) when it is not a click."""
     if line.startswith(b"{"):
-        line = _line_of(json.loads(line))
+        line = click_line(json.loads(line))
     click_id, org, link, at, visitor, ua, ref, unique = line.decode().split("\t")
     when = datetime.fromisoformat(at)
     ref = _UNESCAPE.sub(lambda m: _UNESCAPED.get(m[1], m[1]), ref)

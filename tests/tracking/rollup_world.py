@@ -1,4 +1,4 @@
-"""Random raw events for the rollup tests: clicks (through the click flush's copy_rows),
+"""Random raw events for the rollup tests: clicks (through the click flush's copy_lines),
 leads, ledger entries, metric snapshots and costs, plus an independent recomputation of
 what DailyRollup must hold, written in Python over the raw rows (not the worker's SQL)."""
 
@@ -27,7 +27,7 @@ from tests.campaigns.content_factories import deliverables_of
 from tests.campaigns.factories import agreed_collaboration, make_campaign
 from tests.creators.factories import make_creator
 from tracking import services
-from tracking.clicks import copy_rows
+from tracking.clicks import click_line, copy_lines
 from tracking.models import (
     AttributionEntry,
     Click,
@@ -38,6 +38,12 @@ from tracking.models import (
     TrackingLink,
 )
 from tracking.services.rollups import rollups_mark_dirty
+
+
+def copy_clicks(rows: list[dict], batch_id: str) -> int:
+    """Clicks in the fallback queue's JSON form, through the flush's COPY path."""
+    return copy_lines([click_line(row) for row in rows], batch_id)
+
 
 FIGURES = (
     "clicks", "unique_clicks", "leads", "conversions", "new_customers", "code_conversions",
@@ -85,7 +91,7 @@ def random_events(organization, campaign, collabs, *, rng: random.Random, days: 
          "unique": rng.random() < 0.8}
         for _ in range(clicks)
     ]  # fmt: skip
-    copy_rows(rows, f"test-{uuid.uuid4().hex}")
+    copy_clicks(rows, f"test-{uuid.uuid4().hex}")
 
     touches = []
     for n in range(20):

@@ -19,10 +19,10 @@ from kolhub.tenancy.context import tenant_context
 from tests.tracking.rollup_world import (
     actual_rollups,
     build_campaign,
+    copy_clicks,
     expected_rollups,
     random_events,
 )
-from tracking.clicks import copy_rows
 from tracking.models import DailyRollup, RollupDirtyDay, TrackingLink
 from tracking.services.rollups import (
     rollups_mark_dirty,
@@ -119,7 +119,7 @@ def test_lead_submit_and_click_flush_mark_their_days(tenant_a, org):
         link = TrackingLink.objects.filter(collaboration=collabs[0]).first()
     rollups_refresh(organization=org)
     today = timezone.localtime(timezone.now(), ZoneInfo(org.timezone)).date()
-    copy_rows([{"click_id": uuid.uuid4().hex, "org": org.pk, "link": link.pk,
+    copy_clicks([{"click_id": uuid.uuid4().hex, "org": org.pk, "link": link.pk,
                 "at": timezone.now().isoformat(), "visitor": "v", "ua": "mobile", "ref": "",
                 "unique": True}], "mark-test")  # fmt: skip
     with tenant_a.context():
@@ -144,7 +144,7 @@ def test_a_day_re_marked_while_the_worker_runs_is_not_lost(tenant_a, org):
     # Three days back: not the day the fee is booked on, which the worker's cost scan
     # re-marks itself.
     now = timezone.now() - timezone.timedelta(days=3)
-    copy_rows([{"click_id": uuid.uuid4().hex, "org": org.pk, "link": link.pk,
+    copy_clicks([{"click_id": uuid.uuid4().hex, "org": org.pk, "link": link.pk,
                 "at": now.isoformat(), "visitor": "a", "ua": "mobile", "ref": "",
                 "unique": True}], "first")  # fmt: skip
 
@@ -155,7 +155,7 @@ def test_a_day_re_marked_while_the_worker_runs_is_not_lost(tenant_a, org):
     def flush_in_flight():
         try:
             with transaction.atomic():
-                copy_rows([{"click_id": uuid.uuid4().hex, "org": org.pk, "link": link.pk,
+                copy_clicks([{"click_id": uuid.uuid4().hex, "org": org.pk, "link": link.pk,
                             "at": now.isoformat(), "visitor": "b", "ua": "mobile", "ref": "",
                             "unique": True}], "second")  # fmt: skip
                 flushed.set()
