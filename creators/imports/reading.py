@@ -196,3 +196,24 @@ def _open_xlsx(fileobj: IO[bytes]) -> Iterator[Table]:
         yield Table(kind=XLSX, encoding="", headers=headers, rows=rows(), row_hint=hint)
     finally:
         workbook.close()
+
+
+def readable_upload(upload) -> tuple[str, str]:
+    """(name, kind) of an uploaded CSV or XLSX once it is known to be readable: within
+    the size limit, a known type, a header row and at least one row under it. Else a
+    ValidationError on "file" that says what to fix. Leaves the upload at its start."""
+    name = upload.name or "upload"
+    if upload.size > MAX_UPLOAD_BYTES:
+        raise ValidationError(
+            {"file": f"“{name}” is {upload.size / 1024 / 1024:.1f} MB; the limit is "
+                     f"{MAX_UPLOAD_BYTES // 1024 // 1024} MB. Split it into smaller files."}
+        )  # fmt: skip
+    if not upload.size:
+        raise ValidationError({"file": f"“{name}” is empty."})
+    upload.seek(0)
+    kind = file_kind(name, upload.read(8))
+    with open_table(upload, kind) as table:
+        if next(table.rows, None) is None:
+            raise ValidationError({"file": "The file has a header row but no rows under it."})
+    upload.seek(0)
+    return name, kind

@@ -18,7 +18,12 @@ from django.utils import timezone
 
 from creators.imports.batches import Batch, ReadAhead, read_batches
 from creators.imports.fields import mapping_problems, normalize_header
-from creators.imports.reading import CSV, MAX_UPLOAD_BYTES, XLSX, file_kind, open_table
+from creators.imports.reading import (
+    CSV,
+    XLSX,
+    open_table,
+    readable_upload,
+)
 from creators.imports.writing import CreatorIdentities, prepare_rows, write_batch
 from creators.models import CreatorImport, ImportColumnMapping, ImportRowError
 from kolhub.models import Organization
@@ -44,20 +49,7 @@ def import_upload(
 ) -> CreatorImport:
     """Keep an uploaded CSV or XLSX for mapping, once it is known to be readable: a size
     within the limit, a known type, a header row and at least one row under it."""
-    name = upload.name or "upload"
-    if upload.size > MAX_UPLOAD_BYTES:
-        raise ValidationError(
-            {"file": f"“{name}” is {upload.size / 1024 / 1024:.1f} MB; the limit is "
-                     f"{MAX_UPLOAD_BYTES // 1024 // 1024} MB. Split it into smaller files."}
-        )  # fmt: skip
-    if not upload.size:
-        raise ValidationError({"file": f"“{name}” is empty."})
-    upload.seek(0)
-    kind = file_kind(name, upload.read(8))
-    with open_table(upload, kind) as table:
-        if next(table.rows, None) is None:
-            raise ValidationError({"file": "The file has a header row but no rows under it."})
-    upload.seek(0)
+    name, kind = readable_upload(upload)
     creator_import = CreatorImport(
         organization=organization, original_name=name[-255:], started_by=uploaded_by
     )

@@ -21,7 +21,11 @@ from django.utils import timezone
 
 from creators.imports.batches import Batch, read_batches
 from creators.imports.fields import normalize_header
-from creators.imports.reading import CSV, MAX_UPLOAD_BYTES, XLSX, file_kind, open_table
+from creators.imports.reading import (
+    CSV,
+    XLSX,
+    readable_upload,
+)
 from creators.imports.rows import RowError
 from creators.imports.services import estimate_rows
 from kolhub.models import Organization
@@ -55,20 +59,7 @@ def order_import_upload(
 ) -> OrderImport:
     """Keep an uploaded CSV or XLSX of orders for mapping, once it is known to be
     readable: within the size limit, a known type, a header row and a row under it."""
-    name = upload.name or "upload"
-    if upload.size > MAX_UPLOAD_BYTES:
-        raise ValidationError(
-            {"file": f"“{name}” is {upload.size / 1024 / 1024:.1f} MB; the limit is "
-                     f"{MAX_UPLOAD_BYTES // 1024 // 1024} MB. Split it into smaller files."}
-        )  # fmt: skip
-    if not upload.size:
-        raise ValidationError({"file": f"“{name}” is empty."})
-    upload.seek(0)
-    kind = file_kind(name, upload.read(8))
-    with open_table(upload, kind) as table:
-        if next(table.rows, None) is None:
-            raise ValidationError({"file": "The file has a header row but no rows under it."})
-    upload.seek(0)
+    name, kind = readable_upload(upload)
     order_import = OrderImport(
         organization=organization, original_name=name[-255:],
         started_by=uploaded_by if uploaded_by is not None and uploaded_by.pk else None,
