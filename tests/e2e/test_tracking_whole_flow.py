@@ -158,6 +158,8 @@ def test_link_click_lead_order_dashboard(live_server, worker, browser: Browser, 
     for chart in ("#chart-daily", "#chart-cost", "#chart-funnel"):
         wait_for(lambda chart=chart: brand.evaluate(
             f"() => !!window.Chart && !!Chart.getChart(document.querySelector('{chart}'))"))  # fmt: skip
+    # Code-leak flags arrive after the page (they read orders, not rollups).
+    expect(brand.locator("#leak-flags")).to_contain_text("No promo code looks leaked")
     shots(brand, "dashboard")
 
     # The campaign's orders, and the order explains its credit.
