@@ -126,3 +126,25 @@ def test_query_count_does_not_grow_with_creators_or_days(tenant_a, django_assert
     with django_assert_num_queries(len(small_queries)):
         response = client.get(url(org, large))
     assert response.content.decode().count("data-collaboration=") == 50
+
+
+@pytest.mark.django_db
+def test_the_leaderboard_shows_fifty_creators_a_page_ranked_across_all(tenant_a):
+    org = tenant_a.organization
+    with tenant_a.context():
+        campaign = make_campaign(org, start_date=datetime.date(2025, 1, 1),
+                                 end_date=datetime.date(2025, 1, 31))  # fmt: skip
+        _seed(org, campaign, 60, 1)  # creator n has n clicks
+    client = tenant_a.client()
+    first = client.get(url(org, campaign, sort="clicks", desc="on")).content.decode()
+    second = client.get(url(org, campaign, sort="clicks", desc="on", page=2)).content.decode()
+    assert first.count("data-collaboration=") == 50 and second.count("data-collaboration=") == 10
+    assert "1–50 of 60 creators" in first and "51–60 of 60 creators" in second
+    # Ranked over all 60 before paging: page 2 holds the ten with the fewest clicks.
+    import re
+
+    clicks = [int(c) for c in re.findall(r"data-collaboration=\S+>\s*<td>[^<]*</td><td>(\d+)</td>",
+                                         second)]  # fmt: skip
+    assert sorted(clicks) == list(range(10))
+    junk = client.get(url(org, campaign, page="zero"))
+    assert junk.status_code == 200 and junk.content.decode().count("data-collaboration=") == 50

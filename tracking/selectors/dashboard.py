@@ -12,6 +12,7 @@ import datetime
 from decimal import Decimal
 
 from django import forms
+from django.core.paginator import Page, Paginator
 
 from campaigns.models import Campaign, KpiTarget
 from creators.models import Platform
@@ -59,6 +60,7 @@ class DashboardFilterForm(forms.Form):
     platform = forms.ChoiceField(required=False, choices=[("", "All platforms"), *Platform.choices])
     sort = forms.ChoiceField(required=False, choices=list(SORTS.items()))
     desc = forms.BooleanField(required=False, label="Descending")
+    page = forms.IntegerField(required=False, min_value=1, max_value=10_000)
 
     MAX_DAYS = 731
 
@@ -80,6 +82,7 @@ class Filters:
     platform: str = ""
     sort: str = "revenue"
     desc: bool = True
+    page: int = 1
 
 
 def dashboard_filters(*, campaign: Campaign, data: dict | None, today: datetime.date
@@ -101,6 +104,7 @@ def dashboard_filters(*, campaign: Campaign, data: dict | None, today: datetime.
         sort=cleaned.get("sort") or "revenue",
         desc=cleaned["desc"] if "desc" in (data or {}) and valid else (
             (cleaned.get("sort") or "revenue") != "creator"),
+        page=cleaned.get("page") or 1,
     )  # fmt: skip
     if filters.date_from > filters.date_to:
         filters = dataclasses.replace(filters, date_to=filters.date_from)
@@ -124,7 +128,13 @@ class Dashboard:
     tiles: list  # [(stage, [(key, label, unit, value)])]
     targets: list[TargetRow]
     series: list  # [(day, Kpis)]
-    leaderboard: list  # [{"collaboration", "kpis"}]
+    leaderboard: list  # [{"collaboration", "kpis"}], every creator, ranked
+    board_page: Page  # the page of the leaderboard the screen shows
+
+
+# Creators per leaderboard page on screen (the API and the CSV give every row): a
+# campaign with hundreds of creators stays quick to render and to read.
+BOARD_PER_PAGE = 50
 
 
 def _sort_key(sort: str):
@@ -188,6 +198,7 @@ def campaign_dashboard(*, organization: Organization, campaign: Campaign, filter
     # Undefined ratios ("—") go last whichever the direction.
     ranked = sorted((r for r in board if defined(r)), key=_sort_key(filters.sort),
                     reverse=filters.desc) + [r for r in board if not defined(r)]  # fmt: skip
+    board_page = Paginator(ranked, BOARD_PER_PAGE).get_page(filters.page)
     return Dashboard(campaign=campaign, filters=filters, kpis=figures, tiles=tiles,
-                     targets=targets, series=series,
-                     leaderboard=ranked)  # fmt: skip
+                     targets=targets, series=series, leaderboard=ranked,
+                     board_page=board_page)  # fmt: skip
