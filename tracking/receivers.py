@@ -21,3 +21,11 @@ def live_post_saved(sender, instance, created: bool = False, update_fields=None,
     from tracking.services.metrics import metric_snapshot_from_live_post
 
     metric_snapshot_from_live_post(organization=instance.organization, live_post=instance)
+
+
+def live_post_deleting(sender, instance, **kwargs) -> None:
+    """A live post is about to go, with its metric snapshots: their days are recomputed
+    without them (in the deleting transaction)."""
+    from tracking.services.metrics import metric_snapshots_forget
+
+    metric_snapshots_forget(organization=instance.organization, live_post=instance)

@@ -65,6 +65,17 @@ def test_a_reported_live_post_becomes_a_screenshot_snapshot(tenant_a):
         assert (snapshot.collaboration_id, day) in dirty(tenant_a)
 
 
+def test_deleting_a_live_post_marks_the_days_its_figures_counted_on(tenant_a):
+    with tenant_a.context():
+        (post,) = published_posts(tenant_a.organization, figures={"reach": "900"})
+        (snapshot,) = ContentMetricSnapshot.objects.all()
+        RollupDirtyDay.objects.all().delete()
+        post.delete()
+        assert not ContentMetricSnapshot.objects.exists()
+        day = rollup_day(tenant_a.organization, snapshot.observed_at)
+        assert dirty(tenant_a) == {(snapshot.collaboration_id, day)}
+
+
 def test_saving_the_same_report_again_or_verifying_it_adds_nothing(tenant_a):
     with tenant_a.context():
         (post,) = published_posts(tenant_a.organization)

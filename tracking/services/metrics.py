@@ -317,3 +317,14 @@ def voice_keyword_update(
 def voice_keyword_delete(*, organization: Organization, voice_keyword: VoiceKeyword) -> None:
     same_org(organization, voice_keyword)
     VoiceKeyword.objects.for_org(organization).filter(pk=voice_keyword.pk).delete()
+
+
+def metric_snapshots_forget(*, organization: Organization, live_post) -> int:
+    """A live post is being deleted (its snapshots go with it, by cascade): mark the days
+    its figures counted on, so the rollups drop them. Returns the days marked."""
+    touches = list(
+        ContentMetricSnapshot.objects.for_org(organization)
+        .filter(live_post=live_post)
+        .values_list("collaboration_id", "observed_at")
+    )
+    return rollups_mark_dirty(organization=organization, touches=touches)
