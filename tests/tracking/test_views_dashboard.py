@@ -148,3 +148,34 @@ def test_the_leaderboard_shows_fifty_creators_a_page_ranked_across_all(tenant_a)
     assert sorted(clicks) == list(range(10))
     junk = client.get(url(org, campaign, page="zero"))
     assert junk.status_code == 200 and junk.content.decode().count("data-collaboration=") == 50
+
+
+@pytest.mark.django_db
+def test_campaign_cost_includes_spend_allocated_to_no_creator(tenant_a):
+    """METRICS.md: campaign cost = the collaborations' costs + unallocated campaign spend."""
+    from campaigns.models import CampaignExpense
+    from tracking.selectors.dashboard import campaign_dashboard, dashboard_filters
+
+    org = tenant_a.organization
+    with tenant_a.context():
+        campaign = make_campaign(org, start_date=datetime.date(2025, 1, 1),
+                                 end_date=datetime.date(2025, 1, 31))  # fmt: skip
+        _seed(org, campaign, 1, 11)  # revenue 0 + 1 + … + 10 = 55 over Jan 1–11
+        CampaignExpense.objects.create(
+            organization=org, campaign=campaign, category="amplification",
+            description="Whitelisted ads, whole campaign", amount=Decimal("11.00"),
+            incurred_on=datetime.date(2025, 1, 5),
+        )  # fmt: skip
+        today = datetime.date(2025, 1, 31)
+        filters, _ = dashboard_filters(campaign=campaign, data={}, today=today)
+        board = campaign_dashboard(organization=org, campaign=campaign, filters=filters,
+                                   today=today)  # fmt: skip
+        assert board.kpis.totals.cost == Decimal("11.00")
+        assert board.kpis.roas == Decimal("5")
+        costs = {day: k.totals.cost for day, k in board.series if k.totals.cost}
+        assert costs == {datetime.date(2025, 1, 5): Decimal("11.00")}
+        # A platform filter leaves campaign-wide spend out: it has no platform.
+        only_tiktok, _ = dashboard_filters(campaign=campaign, data={"platform": "tiktok"},
+                                           today=today)  # fmt: skip
+        assert campaign_dashboard(organization=org, campaign=campaign, filters=only_tiktok,
+                                  today=today).kpis.totals.cost == 0  # fmt: skip

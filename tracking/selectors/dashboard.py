@@ -17,9 +17,14 @@ from django.core.paginator import Page, Paginator
 from campaigns.models import Campaign, KpiTarget
 from creators.models import Platform
 from kolhub.models import Organization
-from tracking.kpis import Kpis, kpis, target_figures, unit_of
+from tracking.kpis import Kpis, Totals, kpis, target_figures, unit_of
 from tracking.selectors.metrics import share_of_voice
-from tracking.selectors.results import daily_series, leaderboard, rollup_totals_by
+from tracking.selectors.results import (
+    daily_series,
+    leaderboard,
+    rollup_totals_by,
+    unallocated_spend,
+)
 
 # METRICS.md funnel: (stage, [(figure, label, unit)]).
 FUNNEL = (
@@ -149,13 +154,20 @@ def _sort_key(sort: str):
 def campaign_dashboard(*, organization: Organization, campaign: Campaign, filters: Filters,
                        today: datetime.date) -> Dashboard:  # fmt: skip
     """A fixed number of queries whatever the campaign's size: the rollups (total, days
-    and creators in one pass), the targets, the leaderboard's collaborations and share of
-    voice's four."""
+    and creators in one pass), unallocated campaign spend, the targets, the leaderboard's
+    collaborations and share of voice's four."""
     scope = {"date_from": filters.date_from, "date_to": filters.date_to,
              "platform": filters.platform or None}  # fmt: skip
     grouped = rollup_totals_by(organization=organization, campaign_ids=[campaign.pk],
                                groupings=[None, "day", "collaboration"], **scope)  # fmt: skip
     totals = grouped[None][None]
+    if not filters.platform:  # campaign-wide spend has no platform
+        for day, amount in unallocated_spend(
+            organization=organization, campaign_ids=[campaign.pk],
+            date_from=filters.date_from, date_to=filters.date_to,
+        ).items():  # fmt: skip
+            totals.cost += amount
+            grouped["day"].setdefault(day, Totals()).cost += amount
     figures = kpis(totals, objective=campaign.objective)
     # Share of voice is counted in the campaign's published captions and transcripts
     # (tracking.selectors.metrics), not summed from rollups; four queries.

@@ -14,9 +14,9 @@ from decimal import Decimal
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import F, Q
+from django.db.models import F, Q, Sum
 
-from campaigns.models import Collaboration
+from campaigns.models import CampaignExpense, Collaboration
 from kolhub.models import Organization
 from tracking.kpis import COUNTS, MONEYS, Totals, kpis
 from tracking.models import DailyRollup
@@ -210,3 +210,24 @@ def creator_totals(
     )  # fmt: skip
     by_collaboration.pop(None, None)
     return by_collaboration
+
+
+def unallocated_spend(
+    *,
+    organization: Organization,
+    campaign_ids: Iterable[int],
+    date_from: datetime.date | None = None,
+    date_to: datetime.date | None = None,
+) -> dict[datetime.date, Decimal]:
+    """Campaign spend allocated to no creator, by day (METRICS.md: campaign cost = the
+    collaborations' costs plus unallocated campaign spend). Rollup rows belong to a
+    collaboration, so this small table is read as it is: one query."""
+    expenses = CampaignExpense.objects.for_org(organization).filter(
+        campaign_id__in=list(campaign_ids), collaboration__isnull=True
+    )
+    if date_from is not None:
+        expenses = expenses.filter(incurred_on__gte=date_from)
+    if date_to is not None:
+        expenses = expenses.filter(incurred_on__lte=date_to)
+    rows = expenses.values("incurred_on").annotate(total=Sum("amount")).order_by()
+    return {row["incurred_on"]: row["total"] for row in rows}
