@@ -65,7 +65,27 @@ def test_overview_queries_do_not_grow_with_campaigns(tenant_a):
             results_world(org, name=f"More {n}", suffix=f"X{n}")
         with CaptureQueriesContext(connection) as large:
             assert len(overview.campaign_overview(organization=org).rows) == 4
-    assert len(small) == len(large) == 2
+    # The campaigns, their rollups, and their spend allocated to no creator.
+    assert len(small) == len(large) == 3
+
+
+def test_overview_cost_includes_campaign_spend_allocated_to_no_creator(tenant_a):
+    from campaigns.models import CampaignExpense
+
+    org = tenant_a.organization
+    with tenant_a.context():
+        world = results_world(org, name="Spend")
+        before = {r.campaign.pk: r.kpis.totals.cost
+                  for r in overview.campaign_overview(organization=org).rows}  # fmt: skip
+        campaign = world.alice.campaign
+        CampaignExpense.objects.create(
+            organization=org, campaign=campaign, category="amplification",
+            description="Ads for the whole campaign", amount="40.00",
+            incurred_on=timezone.localdate(),
+        )  # fmt: skip
+        after = {r.campaign.pk: r.kpis.totals.cost
+                 for r in overview.campaign_overview(organization=org).rows}  # fmt: skip
+    assert after[campaign.pk] - before[campaign.pk] == 40
 
 
 def test_creator_results_per_campaign_with_links_codes_and_commission(tenant_a):

@@ -16,7 +16,7 @@ from campaigns.selectors import organization_today
 from kolhub.models import Organization
 from tracking.kpis import Kpis, Totals, headline, kpis
 from tracking.models import CampaignReport
-from tracking.selectors.results import daily_series, leaderboard, rollup_totals
+from tracking.selectors.results import campaign_totals, daily_series, leaderboard
 
 MAX_DAYS = 366
 DEFAULT_DAYS = 30
@@ -80,10 +80,10 @@ def campaign_report_data(
     date_from: datetime.date,
     date_to: datetime.date,
 ) -> ReportData:
-    totals = rollup_totals(
+    totals = campaign_totals(
         organization=organization, campaign_ids=[campaign.pk], date_from=date_from,
         date_to=date_to,
-    )[None]  # fmt: skip
+    ).get(campaign.pk, Totals())  # fmt: skip
     figures = kpis(totals, objective=campaign.objective)
     return ReportData(
         organization_name=organization.name,

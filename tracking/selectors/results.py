@@ -186,13 +186,20 @@ def campaign_totals(
     date_to: datetime.date | None = None,
     platform: str | None = None,
 ) -> dict[int, Totals]:
-    """{campaign id: Totals} for the organization overview: one grouped query, whatever
-    the number of campaigns. Each campaign's money is in its own currency."""
+    """{campaign id: Totals} for the organization overview, unallocated campaign spend
+    included in the cost: two queries, whatever the number of campaigns. Each campaign's
+    money is in its own currency."""
     by_campaign = rollup_totals(
         organization=organization, group_by="campaign", campaign_ids=campaign_ids,
         date_from=date_from, date_to=date_to, platform=platform,
     )  # fmt: skip
     by_campaign.pop(None, None)
+    if not platform:  # campaign-wide spend has no platform
+        for campaign_id, amount in unallocated_spend(
+            organization=organization, campaign_ids=by_campaign.keys() if campaign_ids is None
+            else campaign_ids, date_from=date_from, date_to=date_to, by="campaign_id",
+        ).items():  # fmt: skip
+            by_campaign.setdefault(campaign_id, Totals()).cost += amount
     return by_campaign
 
 
@@ -218,10 +225,12 @@ def unallocated_spend(
     campaign_ids: Iterable[int],
     date_from: datetime.date | None = None,
     date_to: datetime.date | None = None,
-) -> dict[datetime.date, Decimal]:
-    """Campaign spend allocated to no creator, by day (METRICS.md: campaign cost = the
-    collaborations' costs plus unallocated campaign spend). Rollup rows belong to a
-    collaboration, so this small table is read as it is: one query."""
+    by: str = "incurred_on",
+) -> dict:
+    """Campaign spend allocated to no creator, by day (`by="incurred_on"`) or by campaign
+    (`by="campaign_id"`) (METRICS.md: campaign cost = the collaborations' costs plus
+    unallocated campaign spend). Rollup rows belong to a collaboration, so this small
+    table is read as it is: one query."""
     expenses = CampaignExpense.objects.for_org(organization).filter(
         campaign_id__in=list(campaign_ids), collaboration__isnull=True
     )
@@ -229,5 +238,5 @@ def unallocated_spend(
         expenses = expenses.filter(incurred_on__gte=date_from)
     if date_to is not None:
         expenses = expenses.filter(incurred_on__lte=date_to)
-    rows = expenses.values("incurred_on").annotate(total=Sum("amount")).order_by()
-    return {row["incurred_on"]: row["total"] for row in rows}
+    rows = expenses.values(by).annotate(total=Sum("amount")).order_by()
+    return {row[by]: row["total"] for row in rows}
