@@ -29,9 +29,10 @@ from contracts.models import (
     SigningOrder,
 )
 from contracts.terms import ContractTerms
-from contracts.views import client_ip, pdf_response
+from contracts.views import pdf_response
 from kolhub.api.authentication import ApiKeyPrincipal
 from kolhub.api.base import OrganizationApiView, OrganizationViewSet
+from kolhub.clients import client_ip
 from kolhub.models import CURRENCIES
 
 

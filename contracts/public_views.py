@@ -10,7 +10,6 @@ the URL carries nothing else to change."""
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -24,7 +23,8 @@ from django.views.decorators.csrf import csrf_exempt
 from contracts import selectors, services
 from contracts.forms import SignForm, VerifyForm
 from contracts.verification import VerifyRefused, check_upload_size, verify_pdf
-from contracts.views import actor_for, client_ip, pdf_response, sign_context
+from contracts.views import actor_for, pdf_response, sign_context
+from kolhub.clients import client_ip, hits
 from kolhub.forms import add_service_errors
 from kolhub.tenancy.context import tenant_context
 
@@ -134,12 +134,7 @@ class SignLinkPdfStatusView(_SignLinkView):
 
 def _rate_limited(request) -> bool:
     key = f"contracts-verify:{client_ip(request)}:{timezone.now():%Y%m%d%H%M}"
-    count = cache.get_or_set(key, 0, timeout=120)
-    try:
-        count = cache.incr(key)
-    except ValueError:
-        count = 1
-    return count > settings.CONTRACTS_VERIFY_PER_MINUTE
+    return hits(key, window_seconds=60) > settings.CONTRACTS_VERIFY_PER_MINUTE
 
 
 # Anyone may verify a PDF, logged in or not: it changes nothing and reads no session, so

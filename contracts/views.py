@@ -41,21 +41,10 @@ from contracts.models import (
 )
 from contracts.templating import merge_field_list, preview_terms, template_render
 from contracts.terms import ContractTerms, rows_from_offer
+from kolhub.clients import client_ip
 from kolhub.forms import add_service_errors
 from kolhub.models import Role
 from kolhub.tenancy.views import OrganizationMixin
-
-
-def client_ip(request) -> str | None:
-    """The signer's address for the evidence. Behind N trusted proxies
-    (CONTRACTS_PROXY_HOPS), the Nth address from the right of X-Forwarded-For."""
-    hops = settings.CONTRACTS_PROXY_HOPS
-    if hops:
-        chain = [p.strip() for p in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
-        chain = [p for p in chain if p]
-        if len(chain) >= hops:
-            return chain[-hops]
-    return request.META.get("REMOTE_ADDR") or None
 
 
 def actor_for(request, label: str = "") -> services.Actor:

@@ -17,12 +17,11 @@ import dataclasses
 from decimal import ROUND_HALF_UP, Decimal
 
 from campaigns.models import Metric, Objective, metric_unit
+from tracking.models.rollups import COUNT_FIELDS, MONEY_FIELDS
 
-COUNTS = (
-    "clicks", "unique_clicks", "leads", "conversions", "new_customers", "code_conversions",
-    "reach", "impressions", "engagements", "saves", "views",
-)  # fmt: skip
-MONEYS = ("revenue", "refunds", "code_revenue", "cost")
+# The figures a rollup row holds (tracking.models.rollups): counts, and money.
+COUNTS = COUNT_FIELDS
+MONEYS = MONEY_FIELDS
 
 
 @dataclasses.dataclass

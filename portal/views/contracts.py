@@ -20,7 +20,8 @@ from campaigns.models import Collaboration
 from contracts import selectors, services
 from contracts.forms import SignForm
 from contracts.models import Contract, Party
-from contracts.views import client_ip, pdf_response, sign_context
+from contracts.views import pdf_response, sign_context
+from kolhub.clients import client_ip
 from kolhub.forms import add_service_errors
 from portal.access import ACCOUNT, PortalGrant, PortalMixin
 

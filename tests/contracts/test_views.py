@@ -324,7 +324,7 @@ def test_admin_shows_every_contracts_model_and_signed_ones_read_only(tenant_a, a
 
 
 def test_signer_ip_behind_trusted_proxies(settings, rf):
-    from contracts.views import client_ip
+    from kolhub.clients import client_ip
 
     request = rf.get("/", HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.5, 10.0.0.2",
                      REMOTE_ADDR="10.0.0.3")  # fmt: skip

@@ -21,7 +21,6 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 from django.db.models import F, QuerySet, Window
 from django.db.models.functions import RowNumber
@@ -29,7 +28,7 @@ from django.db.models.functions import RowNumber
 from campaigns.models import Campaign, ContentSubmission, LivePost, SubmissionStatus
 from kolhub.models import Organization
 from kolhub.tenancy.context import dangerously_unscoped
-from tracking.kpis import ratio
+from tracking.kpis import Totals, kpis, ratio
 from tracking.mentions import MentionCounter, keyword_key
 from tracking.metrics_adapters import MetricsAdapter, adapter_platforms, match_url
 from tracking.models import (
@@ -40,6 +39,7 @@ from tracking.models import (
     LivePostTranscript,
     VoiceKeyword,
 )
+from tracking.selectors.ledger import day_bounds
 
 # --- snapshots -----------------------------------------------------------------------------
 
@@ -122,7 +122,11 @@ class PostMetrics:
     def engagement_rate(self) -> Decimal | None:
         """Engagements / reach ("—" when reach is unknown or 0)."""
         engagements = self.engagements
-        return ratio(engagements, self.value("reach")) if engagements is not None else None
+        if engagements is None:
+            return None
+        # The one definition (tracking.kpis); a post's reach alone, no follower fallback.
+        return kpis(Totals(engagements=engagements, reach=self.value("reach") or 0),
+                    objective="").engagement_rate  # fmt: skip
 
     def rows(self) -> list[tuple[str, Figure | None]]:
         return [(name, self.figures.get(name)) for name in METRIC_FIELDS]
@@ -206,15 +210,6 @@ def metric_totals_as_of(
     return dict(totals)
 
 
-def day_bounds(organization: Organization, day: datetime.date) -> tuple[datetime.datetime, ...]:
-    """The first instant of `day` and of the next day, in the organization's timezone."""
-    zone = ZoneInfo(organization.timezone)
-    start = datetime.datetime.combine(day, datetime.time.min, tzinfo=zone)
-    end = datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time.min,
-                                    tzinfo=zone)  # fmt: skip
-    return start, end
-
-
 def metric_day_deltas(
     organization: Organization, *, collaboration_ids: Iterable[int], day: datetime.date
 ) -> dict[tuple[int, str], dict[str, int]]:
@@ -223,7 +218,7 @@ def metric_day_deltas(
     for each of TOTAL_FIELDS. Keys with no change are left out. What the rollup worker
     writes into DailyRollup.reach / impressions / engagements / saves / views."""
     ids = list(collaboration_ids)
-    start, end = day_bounds(organization, day)
+    start, end = day_bounds(organization, day, day)
     # observed_at ≤ t: "the end of the day" is the last instant before the next day.
     instant = datetime.timedelta(microseconds=1)
     after = metric_totals_as_of(organization, collaboration_ids=ids, at=end - instant)
@@ -431,9 +426,9 @@ def share_of_voice(
         deliverable__collaboration__campaign=campaign
     )
     if since is not None:
-        posts = posts.filter(reported_at__gte=day_bounds(organization, since)[0])
+        posts = posts.filter(reported_at__gte=day_bounds(organization, since, None)[0])
     if until is not None:
-        posts = posts.filter(reported_at__lt=day_bounds(organization, until)[1])
+        posts = posts.filter(reported_at__lt=day_bounds(organization, None, until)[1])
     post_rows = list(posts.values_list("pk", "deliverable_id"))
     captions = list(
         ContentSubmission.objects.for_org(organization)

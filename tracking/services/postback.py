@@ -32,11 +32,11 @@ from urllib.parse import parse_qsl
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
-from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
 from campaigns.shipping.secrets import secret_decrypt, secret_encrypt
+from kolhub.clients import hits
 from kolhub.models import ApiKey, Organization, Role
 from kolhub.selectors import api_key_authenticate, api_key_needs_touch
 from kolhub.services import api_key_touch
@@ -235,12 +235,7 @@ def postback_rate_limited(caller: PostbackCaller) -> bool:
     """True past TRACKING_POSTBACKS_PER_MINUTE requests from one key in the current
     minute. Counted in the shared cache (Redis), so every web process sees one count."""
     key = f"tracking-postback:{caller.key}:{_minute()}"
-    cache.add(key, 0, timeout=70)
-    try:
-        count = cache.incr(key)
-    except ValueError:
-        count = 1
-    return count > settings.TRACKING_POSTBACKS_PER_MINUTE
+    return hits(key, window_seconds=60) > settings.TRACKING_POSTBACKS_PER_MINUTE
 
 
 # --- recording -----------------------------------------------------------------------

@@ -29,6 +29,8 @@ from campaigns.models import (
 )
 from kolhub.models import Organization
 from tracking.models import (
+    COUNT_FIELDS,
+    MONEY_FIELDS,
     AttributionEntry,
     Click,
     ContentMetricSnapshot,
@@ -146,10 +148,7 @@ _DELTAS = ",\n".join(
     f"coalesce({_latest(f, 'hi')}, 0) - coalesce({_latest(f, 'lo')}, 0) AS {f}" for f in _METRICS
 )
 
-_COUNTS = ("clicks", "unique_clicks", "leads", "conversions", "new_customers",
-           "code_conversions", "reach", "impressions", "engagements", "saves", "views")  # fmt: skip
-_MONEYS = ("revenue", "refunds", "code_revenue", "cost")
-_FIGURES = _COUNTS + _MONEYS
+_FIGURES = COUNT_FIELDS + MONEY_FIELDS
 # METRICS.md "Promo-code sales": orders credited to a creator whose code was on them,
 # whichever rule named the credit (their click with their code is credited as a click).
 _CODE_USED = "(e.rule = 'code' OR coalesce((e.evidence->>'code_used')::boolean, false))"
