@@ -254,3 +254,15 @@ def test_bad_input_names_the_field_and_writes_nothing(world, fields, field):
     assert refused.value.field == field
     with tenant.context():
         assert entries(org) == []
+
+
+def test_the_late_pass_costs_two_queries_while_no_click_has_arrived(
+    world, django_assert_num_queries
+):
+    tenant, org, campaign, people = world
+    with tenant.context():
+        for n in range(5):
+            conversion_record(organization=org, data=order(f"9{n}", click_id=uuid.uuid4().hex))
+        # The recent orders with a click id, then their clicks: none is stored yet.
+        with django_assert_num_queries(2):
+            assert conversions_reattribute_late(organization=org) == 0

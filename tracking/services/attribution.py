@@ -369,17 +369,32 @@ def _refunds_book(organization: Organization, conversion: Conversion, credit) ->
 
 
 def conversions_reattribute_late(*, organization: Organization) -> int:
-    """Look again at recent conversions whose click id named no stored click yet: the
-    click may have been flushed since. Returns how many got a new entry."""
+    """Look again at recent conversions whose click id named no stored click when they
+    were attributed, and whose click has been stored since. Beat runs this every minute,
+    so the clicks are looked up for all of them in one query first: a click id that
+    still names nothing costs no attribution run. Returns how many got a new entry."""
     since = timezone.now() - LATE_CLICK_HORIZON
-    pending = Conversion.objects.for_org(organization).filter(
-        occurred_at__gte=since, cancelled_at__isnull=True
-    ).exclude(click_id="")  # fmt: skip
-    changed = 0
+    pending = list(
+        Conversion.objects.for_org(organization)
+        .filter(occurred_at__gte=since, cancelled_at__isnull=True)
+        .exclude(click_id="")
+        .exclude(
+            attribution_entries__kind=EntryKind.CREDIT, attribution_entries__rule=CreditRule.CLICK
+        )  # fmt: skip
+    )
+    wanted = {}
     for conversion in pending:
-        standing = _standing_credit(organization, conversion)
-        if standing is not None and standing.rule == CreditRule.CLICK:
-            continue
-        if conversion_attribute(organization=organization, conversion=conversion):
+        try:
+            wanted[uuid.UUID(conversion.click_id)] = conversion
+        except ValueError:
+            continue  # not a click id: nothing can arrive for it
+    stored = set(
+        Click.objects.for_org(organization)
+        .filter(click_id__in=list(wanted))
+        .values_list("click_id", flat=True)
+    )
+    changed = 0
+    for click_id in stored:
+        if conversion_attribute(organization=organization, conversion=wanted[click_id]):
             changed += 1
     return changed
