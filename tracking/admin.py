@@ -11,6 +11,7 @@ from django.contrib import admin
 from kolhub.admin import TenantAdmin
 from tracking import admin_conversions  # noqa: F401 (conversions, ledger, imports)
 from tracking.models import (
+    CampaignDailyRollup,
     CampaignReport,
     Click,
     ClickFallback,
@@ -21,6 +22,7 @@ from tracking.models import (
     LinkCode,
     PromoCode,
     RollupDirtyDay,
+    RunningTotal,
     TrackingLink,
 )
 
@@ -134,6 +136,26 @@ class ClickFallbackAdmin(admin.ModelAdmin):
 class DailyRollupAdmin(_ReadOnly, TenantAdmin):
     list_display = ("day", "campaign", "collaboration", "platform", "currency", "clicks",
                     "conversions", "revenue", "cost", "computed_at")  # fmt: skip
+    list_filter = ("platform", "currency")
+    date_hierarchy = "day"
+    list_select_related = ("campaign", "collaboration")
+    raw_id_fields = ("campaign", "collaboration")
+
+
+@admin.register(CampaignDailyRollup)
+class CampaignDailyRollupAdmin(_ReadOnly, TenantAdmin):
+    list_display = ("day", "campaign", "platform", "currency", "clicks", "conversions",
+                    "revenue", "cost", "computed_at")  # fmt: skip
+    list_filter = ("platform", "currency")
+    date_hierarchy = "day"
+    list_select_related = ("campaign",)
+    raw_id_fields = ("campaign",)
+
+
+@admin.register(RunningTotal)
+class RunningTotalAdmin(_ReadOnly, TenantAdmin):
+    list_display = ("day", "campaign", "collaboration", "platform", "currency", "clicks",
+                    "conversions", "revenue", "cost")  # fmt: skip
     list_filter = ("platform", "currency")
     date_hierarchy = "day"
     list_select_related = ("campaign", "collaboration")

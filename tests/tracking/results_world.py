@@ -17,6 +17,7 @@ from tests.campaigns.factories import agreed_collaboration, make_campaign
 from tests.creators.factories import make_creator
 from tracking import services
 from tracking.models import AttributionEntry, Conversion, DailyRollup
+from tracking.services.rollups import rollups_derive
 
 _n = itertools.count(1)
 
@@ -32,8 +33,11 @@ class World:
 def rollup(org, collaboration, day, **figures) -> DailyRollup:
     figures.setdefault("currency", collaboration.campaign.currency if (
         "revenue" in figures or "cost" in figures) else "")  # fmt: skip
-    return DailyRollup.objects.create(organization=org, campaign=collaboration.campaign,
-                                      collaboration=collaboration, day=day, **figures)  # fmt: skip
+    row = DailyRollup.objects.create(organization=org, campaign=collaboration.campaign,
+                                     collaboration=collaboration, day=day, **figures)  # fmt: skip
+    # What the rollup worker does after writing the row: the campaign day, running totals.
+    rollups_derive(organization=org, collaboration_days=[(collaboration.pk, day)])
+    return row
 
 
 def order(org, name, *, at=None, codes=(), country="", referral="", utm_source="",

@@ -23,6 +23,7 @@ from tracking.models import (
     VoiceKeyword,
     WebhookDelivery,
 )
+from tracking.services.rollups import rollups_derive
 
 
 def values(tenant) -> dict:
@@ -76,6 +77,8 @@ def values(tenant) -> dict:
             organization=org, campaign=campaign, collaboration=collaboration, day=day,
             currency="USD", clicks=7, revenue=Decimal("70.00"),
         )  # fmt: skip
+        # Its campaign day and running totals too: the dashboard reads those.
+        rollups_derive(organization=org, collaboration_days=[(collaboration.pk, day)])
         RollupDirtyDay.objects.create(organization=org, collaboration=collaboration, day=day)
         RollupCostWatermark.objects.create(organization=org, through=now)
     return {

@@ -7,7 +7,8 @@ import pytest
 from django.test import Client
 
 from kolhub.models import User
-from tracking.models import DailyRollup, RollupDirtyDay
+from tracking.models import CampaignDailyRollup, DailyRollup, RollupDirtyDay, RunningTotal
+from tracking.services.rollups import rollups_derive
 
 pytestmark = pytest.mark.django_db
 
@@ -26,10 +27,18 @@ def test_rollup_admin_pages_are_read_only(tenant_a):
             organization=org, campaign=campaign, collaboration=collaboration, day=day, clicks=3
         )
         mark = RollupDirtyDay.objects.create(organization=org, collaboration=collaboration, day=day)
+        rollups_derive(organization=org, collaboration_days=[(collaboration.pk, day)])
+        campaign_day = CampaignDailyRollup.objects.get(campaign=campaign)
+        running = RunningTotal.objects.get(collaboration=collaboration)
     staff = User.objects.create_superuser("staff@platform.test", "pw-for-tests-1")
     client = Client()
     client.force_login(staff)
-    for model, pk in (("dailyrollup", rollup.pk), ("rollupdirtyday", mark.pk)):
+    for model, pk in (
+        ("dailyrollup", rollup.pk),
+        ("rollupdirtyday", mark.pk),
+        ("campaigndailyrollup", campaign_day.pk),
+        ("runningtotal", running.pk),
+    ):
         assert client.get(f"/admin/tracking/{model}/").status_code == 200, model
         page = client.get(f"/admin/tracking/{model}/{pk}/change/")
         assert page.status_code == 200 and 'name="_save"' not in page.content.decode(), model

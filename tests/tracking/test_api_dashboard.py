@@ -11,6 +11,7 @@ import pytest
 from campaigns.models import KpiTarget
 from tests.campaigns.factories import make_campaign, make_collaboration
 from tracking.models import DailyRollup
+from tracking.services.rollups import rollups_derive
 
 
 def _url(org, campaign):
@@ -30,6 +31,9 @@ def test_dashboard_api_figures_and_filters(tenant_a, tenant_b):
                                    collaboration=collaboration, day=datetime.date(2025, 3, 2),
                                    platform="tiktok", clicks=40, currency="USD",
                                    revenue=Decimal("90.00"), cost=Decimal("30.00"))  # fmt: skip
+        rollups_derive(
+            organization=org, collaboration_days=[(collaboration.pk, datetime.date(2025, 3, 2))]
+        )
     client = tenant_a.client("viewer")
     data = client.get(_url(org, campaign)).json()
     assert data["tiles"]["Consideration"]["clicks"] == 40

@@ -14,6 +14,7 @@ from tracking.kpis import Totals
 from tracking.models import DailyRollup
 from tracking.selectors import results
 from tracking.selectors.results import rollup_totals
+from tracking.services.rollups import rollups_derive
 
 
 def test_ratios_on_a_worked_example():
@@ -114,6 +115,7 @@ def test_leaderboard_lists_every_collaboration_and_series_fills_empty_days(tenan
         DailyRollup.objects.create(organization=org, campaign=campaign, collaboration=one,
                                    day=day, currency="USD", conversions=2,
                                    revenue=Decimal("90"), cost=Decimal("30"))  # fmt: skip
+        rollups_derive(organization=org, collaboration_days=[(one.pk, day)])
         rows = {r["collaboration"].pk: r["kpis"] for r in results.leaderboard(
             organization=org, campaign=campaign)}  # fmt: skip
         assert rows[one.pk].roas == Decimal("3") and rows[two.pk].roas is None

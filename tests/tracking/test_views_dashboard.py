@@ -15,7 +15,7 @@ from campaigns.models import KpiTarget
 from tests.campaigns.factories import make_campaign, make_collaboration
 from tests.tracking.rollup_world import build_campaign, random_events
 from tracking.models import DailyRollup
-from tracking.services.rollups import rollups_refresh
+from tracking.services.rollups import rollups_derive, rollups_refresh
 
 
 def url(org, campaign, **query):
@@ -75,6 +75,7 @@ def test_leaderboard_sorts_on_the_server_and_filters_by_platform(tenant_a):
             DailyRollup.objects.create(organization=org, campaign=campaign,
                                        collaboration=collaboration, day=day, platform=platform,
                                        clicks=clicks)  # fmt: skip
+        rollups_derive(organization=org, collaboration_days=[(low.pk, day), (high.pk, day)])
     client = tenant_a.client()
     q = {"date_from": "2025-03-01", "date_to": "2025-03-05"}
     body = client.get(url(org, campaign, sort="clicks", desc="on", **q)).content.decode()
@@ -104,6 +105,8 @@ def _seed(org, campaign, collaborations: int, days: int):
                                     platform="instagram", currency="USD", clicks=n + d,
                                     revenue=Decimal(d)))  # fmt: skip
     DailyRollup.objects.bulk_create(rows)
+    rollups_derive(organization=org,
+                   collaboration_days=[(r.collaboration_id, r.day) for r in rows])  # fmt: skip
 
 
 @pytest.mark.django_db

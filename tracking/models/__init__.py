@@ -36,9 +36,11 @@ from tracking.models.reports import CampaignReport, ReportStatus
 from tracking.models.rollups import (
     COUNT_FIELDS,
     MONEY_FIELDS,
+    CampaignDailyRollup,
     DailyRollup,
     RollupCostWatermark,
     RollupDirtyDay,
+    RunningTotal,
 )
 from tracking.models.stores import (
     StoreDiscount,
@@ -89,8 +91,10 @@ __all__ = [
     "ContentMetricPull",
     "COUNT_FIELDS",
     "MONEY_FIELDS",
+    "CampaignDailyRollup",
     "DailyRollup",
     "RollupDirtyDay",
+    "RunningTotal",
     "RollupCostWatermark",
     "DiscountKind",
     "PromoCode",

@@ -3,6 +3,8 @@
 - DailyRollup: one row per collaboration, day (in the organization's timezone), platform
   ("" when the event has none, e.g. a credit through a promo code) and currency ("" for
   rows without money). Figures follow METRICS.md.
+- CampaignDailyRollup and RunningTotal: the same figures summed per campaign and day, and
+  per collaboration cumulatively (see each); what the campaign dashboard reads.
 - RollupDirtyDay: a (collaboration, day) whose raw events changed. Every write of a raw
   event (click flush, lead, attribution entry, metric snapshot, cost) marks its day in the
   same transaction; a worker recomputes the marked days from the raw events and clears
@@ -29,12 +31,9 @@ def _money() -> models.DecimalField:
     return models.DecimalField(max_digits=16, decimal_places=2, default=Decimal("0"))
 
 
-class DailyRollup(TenantModel):
-    campaign = models.ForeignKey("campaigns.Campaign", on_delete=models.CASCADE, related_name="+")
-    collaboration = models.ForeignKey(
-        "campaigns.Collaboration", on_delete=models.CASCADE, related_name="+"
-    )
-    day = models.DateField()
+class RollupFigures(TenantModel):
+    """The figures every rollup table holds (METRICS.md), platform and currency."""
+
     platform = models.CharField(max_length=12, blank=True)
     currency = models.CharField(max_length=3, blank=True)
     clicks = models.BigIntegerField(default=0)
@@ -52,6 +51,17 @@ class DailyRollup(TenantModel):
     refunds = _money()
     code_revenue = _money()
     cost = _money()
+
+    class Meta:
+        abstract = True
+
+
+class DailyRollup(RollupFigures):
+    campaign = models.ForeignKey("campaigns.Campaign", on_delete=models.CASCADE, related_name="+")
+    collaboration = models.ForeignKey(
+        "campaigns.Collaboration", on_delete=models.CASCADE, related_name="+"
+    )
+    day = models.DateField()
     computed_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -68,6 +78,56 @@ class DailyRollup(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.collaboration_id} {self.day} {self.platform or '-'} {self.currency or '-'}"
+
+
+class CampaignDailyRollup(RollupFigures):
+    """A campaign's day: its collaborations' DailyRollup rows summed, per platform and
+    currency. The dashboard's total and daily chart read these (a few rows a day) instead
+    of one row per creator per day. Written by the rollup worker in the same transaction
+    as the DailyRollup rows it sums."""
+
+    campaign = models.ForeignKey("campaigns.Campaign", on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    computed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["day"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "campaign", "day", "platform", "currency"],
+                name="campaign_rollup_unique_key",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.campaign_id} {self.day} {self.platform or '-'} {self.currency or '-'}"
+
+
+class RunningTotal(RollupFigures):
+    """A collaboration's figures (per platform and currency) summed from its first day
+    through `day`, on each day it has a DailyRollup row. Any date range's figures are two
+    rows per series: the last row on or before the range's end minus the last row before
+    its start. So the leaderboard reads a few rows per creator, whatever the range's
+    length. Written by the rollup worker with the DailyRollup rows."""
+
+    campaign = models.ForeignKey("campaigns.Campaign", on_delete=models.CASCADE, related_name="+")
+    collaboration = models.ForeignKey(
+        "campaigns.Collaboration", on_delete=models.CASCADE, related_name="+"
+    )
+    day = models.DateField()
+
+    class Meta:
+        ordering = ["day"]
+        constraints = [
+            # Also the index the range lookup walks backwards (series, then day).
+            models.UniqueConstraint(
+                fields=["organization", "collaboration", "platform", "currency", "day"],
+                name="running_total_unique_key",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.collaboration_id} through {self.day} {self.platform or '-'}"
 
 
 class RollupDirtyDay(TenantModel):

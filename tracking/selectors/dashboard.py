@@ -18,6 +18,7 @@ from campaigns.models import Campaign, KpiTarget
 from creators.models import Platform
 from kolhub.models import Organization
 from tracking.kpis import Kpis, Totals, kpis, target_figures, unit_of
+from tracking.models import CampaignDailyRollup
 from tracking.selectors.metrics import share_of_voice
 from tracking.selectors.results import (
     daily_series,
@@ -153,13 +154,17 @@ def _sort_key(sort: str):
 
 def campaign_dashboard(*, organization: Organization, campaign: Campaign, filters: Filters,
                        today: datetime.date) -> Dashboard:  # fmt: skip
-    """A fixed number of queries whatever the campaign's size: the rollups (total, days
-    and creators in one pass), unallocated campaign spend, the targets, the leaderboard's
-    collaborations and share of voice's four."""
+    """A fixed number of queries whatever the campaign's size: the campaign's daily
+    rollups (total and days in one pass), the creators' running totals, unallocated
+    campaign spend, the targets, the leaderboard's collaborations and share of voice's
+    four."""
     scope = {"date_from": filters.date_from, "date_to": filters.date_to,
              "platform": filters.platform or None}  # fmt: skip
+    # The total and the days from the campaign's daily rows (a few per day), the creators
+    # from their running totals (two rows per series, in leaderboard below).
     grouped = rollup_totals_by(organization=organization, campaign_ids=[campaign.pk],
-                               groupings=[None, "day", "collaboration"], **scope)  # fmt: skip
+                               groupings=[None, "day"], model=CampaignDailyRollup,
+                               **scope)  # fmt: skip
     totals = grouped[None][None]
     if not filters.platform:  # campaign-wide spend has no platform
         for day, amount in unallocated_spend(
@@ -201,8 +206,7 @@ def campaign_dashboard(*, organization: Organization, campaign: Campaign, filter
             date_to=filters.date_to, platform=filters.platform or None, by_day=grouped["day"],
         )
     ]  # fmt: skip
-    board = leaderboard(organization=organization, campaign=campaign,
-                        totals=grouped["collaboration"], **scope)  # fmt: skip
+    board = leaderboard(organization=organization, campaign=campaign, **scope)
 
     def defined(row) -> bool:
         return filters.sort == "creator" or row["kpis"].value(filters.sort) is not None

@@ -32,12 +32,14 @@ from tracking.models import (
     COUNT_FIELDS,
     MONEY_FIELDS,
     AttributionEntry,
+    CampaignDailyRollup,
     Click,
     ContentMetricSnapshot,
     DailyRollup,
     Lead,
     RollupCostWatermark,
     RollupDirtyDay,
+    RunningTotal,
     TrackingLink,
 )
 
@@ -89,6 +91,8 @@ _T = {
     "shipment_item": ShipmentItem._meta.db_table,
     "expense": CampaignExpense._meta.db_table,
     "rollup": DailyRollup._meta.db_table,
+    "campaign_rollup": CampaignDailyRollup._meta.db_table,
+    "running": RunningTotal._meta.db_table,
     "dirty": RollupDirtyDay._meta.db_table,
     "organization": Organization._meta.db_table,
 }
@@ -262,6 +266,63 @@ WHERE r.organization_id = %(org)s AND r.collaboration_id = k.collaboration_id
   AND r.day = k.day
 """
 
+# The campaign days the marked days belong to, summed again from their DailyRollup rows
+# (just rewritten above, in the same transaction).
+_CAMPAIGN_DAYS = f"""
+SELECT DISTINCT co.campaign_id, k.day
+FROM unnest(%(collaborations)s::bigint[], %(days)s::date[]) AS k(collaboration_id, day)
+JOIN {_T["collaboration"]} co ON co.id = k.collaboration_id
+"""
+
+_DELETE_CAMPAIGN_ROLLUPS = f"""
+DELETE FROM {_T["campaign_rollup"]} r USING ({_CAMPAIGN_DAYS}) k
+WHERE r.organization_id = %(org)s AND r.campaign_id = k.campaign_id AND r.day = k.day
+"""
+
+_INSERT_CAMPAIGN_ROLLUPS = f"""
+INSERT INTO {_T["campaign_rollup"]} (organization_id, campaign_id, day, platform, currency,
+                                     {", ".join(_FIGURES)}, computed_at, created_at,
+                                     updated_at)
+SELECT %(org)s, r.campaign_id, r.day, r.platform, r.currency,
+       {", ".join(f"sum(r.{f})" for f in _FIGURES)}, now(), now(), now()
+FROM {_T["rollup"]} r JOIN ({_CAMPAIGN_DAYS}) k
+  ON r.organization_id = %(org)s AND r.campaign_id = k.campaign_id AND r.day = k.day
+GROUP BY r.campaign_id, r.day, r.platform, r.currency
+"""
+
+# Running totals change from each collaboration's earliest marked day on: those rows are
+# rewritten as the previous running total (the last row before that day, per series)
+# plus the cumulative sum of the DailyRollup rows since.
+_SINCE = """
+SELECT k.collaboration_id, min(k.day) AS day
+FROM unnest(%(collaborations)s::bigint[], %(days)s::date[]) AS k(collaboration_id, day)
+GROUP BY k.collaboration_id
+"""
+
+_DELETE_RUNNING = f"""
+DELETE FROM {_T["running"]} r USING ({_SINCE}) s
+WHERE r.organization_id = %(org)s AND r.collaboration_id = s.collaboration_id
+  AND r.day >= s.day
+"""
+
+_INSERT_RUNNING = f"""
+INSERT INTO {_T["running"]} (organization_id, campaign_id, collaboration_id, day, platform,
+                             currency, {", ".join(_FIGURES)}, created_at, updated_at)
+SELECT %(org)s, d.campaign_id, d.collaboration_id, d.day, d.platform, d.currency,
+       {", ".join(f"coalesce(b.{f}, 0) + sum(d.{f}) OVER series" for f in _FIGURES)},
+       now(), now()
+FROM {_T["rollup"]} d
+JOIN ({_SINCE}) s ON d.organization_id = %(org)s AND d.collaboration_id = s.collaboration_id
+ AND d.day >= s.day
+LEFT JOIN LATERAL (
+    SELECT * FROM {_T["running"]} p
+    WHERE p.organization_id = %(org)s AND p.collaboration_id = d.collaboration_id
+      AND p.platform = d.platform AND p.currency = d.currency AND p.day < s.day
+    ORDER BY p.day DESC LIMIT 1
+) b ON true
+WINDOW series AS (PARTITION BY d.collaboration_id, d.platform, d.currency ORDER BY d.day)
+"""
+
 # Only marks nobody touched since we read them: a click flush or a lead that re-marked
 # the day while we recomputed has moved marked_at, so its mark stays for the next run.
 # A writer still in flight holds the mark's row lock; this DELETE waits for it and then
@@ -272,7 +333,33 @@ USING unnest(%(ids)s::bigint[], %(marked)s::timestamptz[]) AS k(id, marked_at)
 WHERE d.organization_id = %(org)s AND d.id = k.id AND d.marked_at = k.marked_at
 """
 
+
+def _derive(cursor, params: dict) -> None:
+    # params: org, collaborations and days (the DailyRollup rows just rewritten).
+    cursor.execute(_DELETE_CAMPAIGN_ROLLUPS, params)
+    cursor.execute(_INSERT_CAMPAIGN_ROLLUPS, params)
+    cursor.execute(_DELETE_RUNNING, params)
+    cursor.execute(_INSERT_RUNNING, params)
+
+
+def rollups_derive(
+    *, organization: Organization, collaboration_days: Iterable[tuple[int, datetime.date]]
+) -> None:
+    """Sum the campaign days and running totals again from the DailyRollup rows of these
+    (collaboration id, day) pairs. The worker does this for every day it recomputes; call
+    it after writing DailyRollup rows any other way (a fixture, a repair)."""
+    pairs = sorted(set(collaboration_days))
+    if not pairs:
+        return
+    params = {"org": organization.pk, "collaborations": [c for c, _ in pairs],
+              "days": [d for _, d in pairs]}  # fmt: skip
+    with transaction.atomic(), connection.cursor() as cursor:
+        _derive(cursor, params)
+
+
 RECOMPUTE_BATCH = 500
+# pg_advisory_xact_lock's first key for the rollup worker (the second is the organization).
+ROLLUP_LOCK = 6_0001
 
 
 def rollups_recompute_batch(
@@ -280,9 +367,14 @@ def rollups_recompute_batch(
     marked_before: datetime.datetime | None = None,
 ) -> int:  # fmt: skip
     """Recompute up to `limit` marked days, oldest mark first, in one transaction: delete
-    their DailyRollup rows, insert them again from the raw events, clear the marks not
-    re-marked meanwhile. Returns the number of marks read (0: nothing left)."""
+    their DailyRollup rows, insert them again from the raw events, sum their campaign days
+    and running totals again, clear the marks not re-marked meanwhile. Returns the number
+    of marks read (0: nothing left)."""
     with transaction.atomic():
+        # One batch at a time per organization: two overlapping runs (a long backlog and
+        # the next beat) would otherwise read the same marks and rewrite the same rows.
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [ROLLUP_LOCK, organization.pk])
         marks = RollupDirtyDay.objects.for_org(organization).order_by("marked_at", "id")
         if marked_before is not None:
             marks = marks.filter(marked_at__lte=marked_before)
@@ -300,6 +392,7 @@ def rollups_recompute_batch(
         with connection.cursor() as cursor:
             cursor.execute(_DELETE_ROLLUPS, params)
             cursor.execute(_RECOMPUTE, params)
+            _derive(cursor, params)
             cursor.execute(_DELETE_MARKS, params)
     return len(rows)
 
