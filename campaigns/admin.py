@@ -67,16 +67,7 @@ class CampaignAdmin(TenantAdmin):
     list_filter = ("organization", "status", "objective")
     search_fields = ["name", "slug"]
     raw_id_fields = ["owner"]
-    inlines = [ProductInline, KpiInline, BudgetInline]
-
-    def save_formset(self, request, form, formset, change):
-        # Inline rows belong to the campaign's organization, which the inline does not show.
-        for obj in formset.save(commit=False):
-            obj.organization_id = form.instance.organization_id
-            obj.save()
-        for obj in formset.deleted_objects:
-            obj.delete()
-        formset.save_m2m()
+    inlines = [ProductInline, KpiInline, BudgetInline]  # their organization: TenantAdmin
 
 
 @admin.register(CampaignProduct)

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from creators.derived import refresh_derived
 from creators.models import (
     Creator,
     CreatorImport,
@@ -16,6 +17,36 @@ from creators.models import (
 from kolhub.admin import TenantAdmin
 
 
+class RefreshesDerived:
+    """An edit or deletion here refreshes the creator's derived search fields (followers,
+    audience keys, base score), as the services do: otherwise discovery and the fit score
+    would show the old figures until the next service write touched that creator."""
+
+    def _creator_ids(self, obj) -> set[int]:
+        return {obj.pk} if isinstance(obj, Creator) else {obj.creator_id}
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        ids = self._creator_ids(form.instance)
+        moved_from = form.initial.get("creator")  # an account moved to another creator
+        if moved_from:
+            ids.add(int(getattr(moved_from, "pk", moved_from)))
+        refresh_derived(organization=form.instance.organization, creator_ids=ids)
+
+    def delete_model(self, request, obj):
+        organization, ids = obj.organization, self._creator_ids(obj)
+        super().delete_model(request, obj)
+        if not isinstance(obj, Creator):
+            refresh_derived(organization=organization, creator_ids=ids)
+
+    def delete_queryset(self, request, queryset):
+        touched = {(o.organization, c) for o in queryset for c in self._creator_ids(o)}
+        super().delete_queryset(request, queryset)
+        if queryset.model is not Creator:
+            for organization, creator_id in touched:
+                refresh_derived(organization=organization, creator_ids=[creator_id])
+
+
 class SocialAccountInline(admin.TabularInline):
     model = SocialAccount
     extra = 0
@@ -30,7 +61,7 @@ class RateInline(admin.TabularInline):
 
 
 @admin.register(Creator)
-class CreatorAdmin(TenantAdmin):
+class CreatorAdmin(RefreshesDerived, TenantAdmin):
     list_display = ["name", "role", "credentials", "credential_status", "country", "followers",
                     "engagement_rate", "status", "organization"]  # fmt: skip
     list_filter = ("organization", "role", "credential_status", "status", "country")
@@ -42,10 +73,11 @@ class CreatorAdmin(TenantAdmin):
     exclude = ["search_vector"]
     raw_id_fields = ["owner", "credential_verified_by"]
     show_full_result_count = False  # a million creators: no COUNT(*) per page view
+    inlines = [SocialAccountInline, RateInline]
 
 
 @admin.register(SocialAccount)
-class SocialAccountAdmin(TenantAdmin):
+class SocialAccountAdmin(RefreshesDerived, TenantAdmin):
     list_display = ["handle", "platform", "creator", "followers", "engagement_rate",
                     "last_refreshed_at", "refresh_error", "organization"]  # fmt: skip
     list_filter = ("organization", "platform")
@@ -55,7 +87,7 @@ class SocialAccountAdmin(TenantAdmin):
 
 
 @admin.register(RateCardItem)
-class RateCardItemAdmin(TenantAdmin):
+class RateCardItemAdmin(RefreshesDerived, TenantAdmin):
     list_display = ["creator", "deliverable", "amount", "organization"]
     list_filter = ("organization", "deliverable")
     search_fields = ["creator__name"]

@@ -21,6 +21,16 @@ class TenantAdmin(admin.ModelAdmin):
         display = list(super().get_list_display(request))
         return display if "organization" in display else [*display, "organization"]
 
+    def save_formset(self, request, form, formset, change):
+        # Inline rows belong to the parent's organization, which the inline does not show.
+        for obj in formset.save(commit=False):
+            if hasattr(obj, "organization_id"):
+                obj.organization_id = form.instance.organization_id
+            obj.save()
+        for obj in formset.deleted_objects:
+            obj.delete()
+        formset.save_m2m()
+
 
 class MembershipInline(admin.TabularInline):
     model = Membership
