@@ -57,6 +57,9 @@ urlpatterns = [
          StoreConnectionApi.as_view({"post": "disconnect"}), name="api_store_disconnect"),
     path("stores/<int:store_connection_id>/pull/", StoreConnectionApi.as_view({"post": "pull"}),
          name="api_store_pull"),
+    path("stores/<int:store_connection_id>/discounts/<int:store_discount_id>/retry/",
+         StoreConnectionApi.as_view({"post": "retry_discount"}),
+         name="api_store_discount_retry"),
     # Results (tracking.api.results).
     path("creators/<int:creator_id>/results/", results_api.CreatorResultsApi.as_view(),
          name="api_creator_results"),

@@ -73,6 +73,11 @@ urlpatterns = [
         name="store_pull",
     ),
     path(
+        "stores/<int:store_connection_id>/discounts/<int:store_discount_id>/retry/",
+        store_views.StoreDiscountRetryView.as_view(),
+        name="store_discount_retry",
+    ),
+    path(
         "stores/<int:store_connection_id>/sync/",
         store_views.StoreSyncView.as_view(),
         name="store_sync",

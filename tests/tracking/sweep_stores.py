@@ -21,8 +21,10 @@ def values(tenant) -> dict:
             origin="pull", seen_at=timezone.now(),
         )  # fmt: skip
         promo = PromoCode.objects.earliest("id")
-        StoreDiscount.objects.create(
-            organization=org, connection=connection, promo_code=promo, status="created",
+        discount = StoreDiscount.objects.create(
+            organization=org, connection=connection, promo_code=promo, status="failed",
             store_discount_id="gid://shopify/DiscountCodeNode/zebrasecretdiscount",
         )  # fmt: skip
-    return {"secrets": ["#ZEBRA-BAD-ORDER", "zebrasecretdiscount"]}
+    # Failed, so that retrying it from another organization would have something to do.
+    return {"secrets": ["#ZEBRA-BAD-ORDER", "zebrasecretdiscount"],
+            "store_discount_id": discount.pk}  # fmt: skip

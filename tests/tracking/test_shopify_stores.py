@@ -152,3 +152,47 @@ def test_no_sync_without_the_switch(tenant_a, shopify, django_capture_on_commit_
     assert shopify.discount_inputs == []
     with tenant_a.context():
         assert not StoreDiscount.objects.exists()
+
+
+def test_a_failed_code_is_retried_from_the_store_page_and_the_api(
+    tenant_a,
+    shopify,
+    django_capture_on_commit_callbacks,
+):
+    connection = connect(tenant_a, sync_discount_codes=True)
+    shopify.discount_user_errors = [{"field": ["basicCodeDiscount", "code"], "code": "TAKEN",
+                                     "message": "Code must be unique."}]  # fmt: skip
+    with django_capture_on_commit_callbacks(execute=True):
+        _promo(tenant_a, "ZEBRA40")
+    with tenant_a.context():
+        synced = StoreDiscount.objects.get()
+    assert synced.status == StoreDiscountStatus.FAILED
+    client = tenant_a.client(Role.ADMIN)
+    page = client.get(f"/o/zebracorn-alpha/tracking/stores/{connection.pk}/").content.decode()
+    retry = f"/o/zebracorn-alpha/tracking/stores/{connection.pk}/discounts/{synced.pk}/retry/"
+    assert f'action="{retry}"' in page
+
+    # The marketer freed the code in the store; the retry asks again and it is created.
+    shopify.discount_user_errors = []
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(retry)
+    assert response.status_code == 302
+    with tenant_a.context():
+        synced.refresh_from_db()
+    assert synced.status == StoreDiscountStatus.CREATED and synced.attempts == 2
+    assert synced.errors == "" and len(shopify.discount_inputs) == 2
+    assert f'action="{retry}"' not in client.get(response["Location"]).content.decode()
+
+    # A created code is not sent again: the API says why.
+    api = f"/api/v1/o/zebracorn-alpha/stores/{connection.pk}/discounts/{synced.pk}/retry/"
+    response = client.post(api)
+    assert response.status_code == 400
+    assert "only a failed code" in response.json()["detail"]
+    assert len(shopify.discount_inputs) == 2
+    assert (
+        client.post(
+            f"/api/v1/o/zebracorn-alpha/stores/{connection.pk}/discounts/999999/retry/"
+        ).status_code
+        == 404
+    )
+    assert tenant_a.client(Role.MEMBER).post(retry).status_code in (403, 404)

@@ -5,6 +5,7 @@ secret go in, never out: no serializer here has a field that reads them."""
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
 from django.urls import reverse
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status
@@ -14,7 +15,7 @@ from rest_framework.response import Response
 from campaigns.api.campaigns import request_actor
 from kolhub.api.base import OrganizationViewSet
 from kolhub.models import Role
-from tracking.models import StoreConnection
+from tracking.models import StoreConnection, StoreDiscount
 from tracking.selectors import stores as selectors
 from tracking.services import stores as services
 
@@ -35,6 +36,15 @@ class StoreConnectionSerializer(serializers.ModelSerializer):
         path = reverse("shopify_webhook_receive", args=[connection.public_id])
         request = self.context.get("request")
         return request.build_absolute_uri(path) if request else path
+
+
+class StoreDiscountSerializer(serializers.ModelSerializer):
+    code = serializers.CharField(source="promo_code.code", read_only=True)
+
+    class Meta:
+        model = StoreDiscount
+        fields = ["id", "code", "status", "errors", "attempts", "store_discount_id"]
+        read_only_fields = fields
 
 
 class StoreConnectSerializer(serializers.Serializer):
@@ -77,6 +87,19 @@ class StoreConnectionApi(mixins.ListModelMixin, mixins.RetrieveModelMixin, Organ
             organization=self.organization, connection=self.get_object()
         )
         return Response(StoreConnectionSerializer(connection, context={"request": request}).data)
+
+    @extend_schema(request=None, responses={202: StoreDiscountSerializer})
+    @action(detail=True, methods=["post"])
+    def retry_discount(self, request, *args, **kwargs):
+        """Ask the store again for a promo code whose sync failed."""
+        try:
+            discount = services.store_discount_retry(
+                organization=self.organization, connection=self.get_object(),
+                store_discount_id=self.kwargs["store_discount_id"],
+            )  # fmt: skip
+        except StoreDiscount.DoesNotExist:  # another store's, or none: the refusal is 400
+            raise Http404 from None
+        return Response(StoreDiscountSerializer(discount).data, status=status.HTTP_202_ACCEPTED)
 
     @extend_schema(request=None, responses={202: StoreConnectionSerializer})
     @action(detail=True, methods=["post"])

@@ -450,6 +450,35 @@ def store_discounts_schedule(
 
 
 @transaction.atomic
+def store_discount_retry(
+    *, organization: Organization, connection: StoreConnection, store_discount_id: int
+) -> StoreDiscount:
+    """Ask the store again for a code it refused (or that failed on the way): the code is
+    set back to pending and a sync is queued after the commit. Only failed codes, and
+    only while the store is connected."""
+    from tracking.connectors.tasks import sync_store_discount_task
+
+    _same_org(organization, connection)
+    discount = (
+        StoreDiscount.objects.for_org(organization)
+        .select_for_update()
+        .get(pk=store_discount_id, connection=connection)
+    )
+    if discount.status != StoreDiscountStatus.FAILED:
+        raise ValidationError(
+            f"{discount.promo_code.code} is {discount.get_status_display().lower()}: only a"
+            " failed code is retried."
+        )
+    if connection.status not in (ConnectionStatus.ACTIVE, ConnectionStatus.RETRYING):
+        raise ValidationError("This store is not connected: connect it again first.")
+    discount.status, discount.errors = StoreDiscountStatus.PENDING, ""
+    discount.save(update_fields=["status", "errors", "updated_at"])
+    org_id = organization.pk
+    transaction.on_commit(lambda: sync_store_discount_task.delay(org_id, discount.pk))
+    return discount
+
+
+@transaction.atomic
 def store_discount_sync(
     *, organization: Organization, store_discount_id: int, sleep: Sleep = time.sleep
 ) -> StoreDiscount:

@@ -16,6 +16,7 @@ from django.views.generic import TemplateView
 
 from kolhub.models import Role
 from kolhub.tenancy.views import OrganizationMixin
+from tracking.models import StoreDiscount
 from tracking.selectors import stores as selectors
 from tracking.services import stores as services
 
@@ -124,6 +125,18 @@ class StorePullView(_StoreActionView):
     def act(self, connection) -> str:
         services.store_pull_request(organization=self.organization, connection=connection)
         return "A pull is queued; new orders appear here within a minute."
+
+
+class StoreDiscountRetryView(_StoreActionView):
+    def act(self, connection) -> str:
+        try:
+            discount = services.store_discount_retry(
+                organization=self.organization, connection=connection,
+                store_discount_id=self.kwargs["store_discount_id"],
+            )  # fmt: skip
+        except StoreDiscount.DoesNotExist:
+            raise Http404 from None
+        return f"{discount.promo_code.code} is queued: the store is asked again within a minute."
 
 
 class StoreSyncView(_StoreActionView):
