@@ -10,9 +10,9 @@ from django.core.cache import cache
 
 
 def client_ip(request) -> str | None:
-    """The client's address. Behind N trusted proxies (CONTRACTS_PROXY_HOPS), the Nth
+    """The client's address. Behind N trusted proxies (PROXY_HOPS), the Nth
     address from the right of X-Forwarded-For: the ones left of it the client wrote."""
-    hops = settings.CONTRACTS_PROXY_HOPS
+    hops = settings.PROXY_HOPS
     if hops:
         chain = [p.strip() for p in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
         chain = [p for p in chain if p]

@@ -297,9 +297,11 @@ TRACKING_POSTBACKS_PER_MINUTE = env.int("TRACKING_POSTBACKS_PER_MINUTE", default
 # Content metrics pulled from YouTube (videos.list): where requests go when the
 # organization's key does not say (tests point it at a local server).
 TRACKING_YOUTUBE_API_BASE_URL = env("TRACKING_YOUTUBE_API_BASE_URL", default="")
-# Signers' IP addresses for the evidence: with N trusted proxies in front of the app, the
-# Nth address from the right of X-Forwarded-For; 0 uses the connection's address.
-CONTRACTS_PROXY_HOPS = env.int("CONTRACTS_PROXY_HOPS", default=0)
+# The client's address (signers' evidence, rate limits of /verify/, the lead form and the
+# postback): with N trusted proxies in front of the app, the Nth address from the right
+# of X-Forwarded-For; 0 uses the connection's address. CONTRACTS_PROXY_HOPS is its
+# earlier name, still read.
+PROXY_HOPS = env.int("PROXY_HOPS", default=env.int("CONTRACTS_PROXY_HOPS", default=0))
 # Content review uploads (campaigns.uploads): checked by content, refused above these.
 CONTENT_MAX_IMAGE_BYTES = env.int("CONTENT_MAX_IMAGE_BYTES", default=20 * 1024 * 1024)
 CONTENT_MAX_VIDEO_BYTES = env.int("CONTENT_MAX_VIDEO_BYTES", default=200 * 1024 * 1024)

@@ -328,9 +328,9 @@ def test_signer_ip_behind_trusted_proxies(settings, rf):
 
     request = rf.get("/", HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.5, 10.0.0.2",
                      REMOTE_ADDR="10.0.0.3")  # fmt: skip
-    settings.CONTRACTS_PROXY_HOPS = 0
+    settings.PROXY_HOPS = 0
     assert client_ip(request) == "10.0.0.3"  # no proxy trusted: the connection's address
-    settings.CONTRACTS_PROXY_HOPS = 2
+    settings.PROXY_HOPS = 2
     assert client_ip(request) == "203.0.113.5"  # 6.6.6.6 was written by the client itself
 
 
