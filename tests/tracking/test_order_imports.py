@@ -228,6 +228,35 @@ def test_a_later_file_with_more_refunded_adds_the_difference(
 
 
 @pytest.mark.django_db
+def test_a_refund_is_booked_when_the_file_says_it_was_made(
+    world, django_capture_on_commit_callbacks
+):
+    tenant, _, click = world
+    client = tenant.client(Role.MEMBER)
+    ordered = NOW - datetime.timedelta(days=20)
+    refunded = NOW - datetime.timedelta(days=3)
+    header = "Order id,Created at,Currency,Total,Subtotal,Discount codes,Refunded,Refund date\n"
+    CONTENT[:] = [
+        header + f"3001,{ordered:%Y-%m-%dT%H:%M:%SZ},EUR,110.00,100.00,DRADA15,40.00,"
+        f"{refunded:%Y-%m-%dT%H:%M:%SZ}\n"
+        + f"3002,{DAY},EUR,50.00,50.00,,10.00,{ordered:%Y-%m-%dT%H:%M:%SZ}\n"
+        + f"3003,{DAY},EUR,50.00,50.00,,10.00,{FUTURE}\n"
+        + f"3004,{ordered:%Y-%m-%dT%H:%M:%SZ},EUR,50.00,50.00,DRADA15,10.00,\n"
+    ]
+    done = start(client, tenant, django_capture_on_commit_callbacks)
+    problems = {(line, column): reason for line, column, _, reason in errors_of(tenant, done)}
+    assert problems == {(3, "Refund date"): "Before the order was created.",
+                        (4, "Refund date"): "In the future."}  # fmt: skip
+    with tenant.context():
+        late = Refund.objects.get(conversion__external_id="3001")
+        assert late.refunded_at == refunded
+        entry = AttributionEntry.objects.get(kind="refund", conversion__external_id="3001")
+        assert entry.effective_at == refunded and entry.revenue == -40
+        # Without a date the refund keeps the order's day, as before.
+        assert Refund.objects.get(conversion__external_id="3004").refunded_at == ordered
+
+
+@pytest.mark.django_db
 def test_the_api_uploads_and_starts_an_import(world, django_capture_on_commit_callbacks):
     tenant, _, click = world
     with tenant.context():

@@ -21,6 +21,7 @@ TARGETS: list[Target] = [
     Target("subtotal", "Subtotal", MONEY, "After discounts, before shipping and tax"),
     Target("tax", "Tax", MONEY),
     Target("refunded", "Refunded amount", MONEY, "Money refunded on the order so far"),
+    Target("refunded_at", "Refunded at", MONEY, "When the latest refund was made"),
     Target("discount_codes", "Discount codes", SOURCE, "Several separated by commas"),
     Target("landing_url", "Landing URL", SOURCE, "kh_click and utm_* are read from it"),
     Target("click_id", "Click id", SOURCE, "The kh_click value, if you have it apart"),
@@ -49,7 +50,8 @@ CONVENTIONS = [
      "credited to creators is the subtotal, or the total less tax."),
     ("Refunds",
      "Refunded amount is what was refunded so far; a larger amount in a later file adds the "
-     "difference as a refund, on the order's day."),
+     "difference as a refund. It is booked at Refunded at when the file has it, else when "
+     "the order was cancelled, else on the order's day."),
     ("Attribution",
      "Each order is credited by its click id (kh_click, also read from the landing URL), "
      "its discount codes and its UTM tags, like a store order."),
@@ -67,6 +69,7 @@ _SYNONYMS: dict[str, list[str]] = {
     "subtotal": ["subtotal", "subtotal price", "sub total", "subtotal_price"],
     "tax": ["taxes", "total tax", "vat", "tax amount"],
     "refunded": ["refunded", "refunded amount", "refunds", "total refunded"],
+    "refunded_at": ["refunded at", "refund date", "refunded_at", "refund time", "refunded on"],
     "discount_codes": ["discount code", "discount codes", "promo code", "coupon", "coupons",
                        "codes"],
     "landing_url": ["landing page", "landing site", "landing url", "landing_site"],

@@ -17,11 +17,18 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 from zoneinfo import ZoneInfo
 
+from django.utils import timezone
+
 from creators.imports.countries import country_code
 from creators.imports.rows import CellProblem, RowError
 from tracking.imports.fields import TARGETS_BY_KEY, UTM_TARGETS
 from tracking.models import ConversionSource
-from tracking.services.conversions import ConversionInput, ConversionInvalid, conversion_validate
+from tracking.services.conversions import (
+    FUTURE_SLACK,
+    ConversionInput,
+    ConversionInvalid,
+    conversion_validate,
+)
 
 _THOUSANDS = re.compile(r"^-?\d{1,3}(,\d{3})+(\.\d+)?$")
 # conversion_validate's field names -> the target whose column to blame.
@@ -115,6 +122,7 @@ class OrderValidator:
             "external_id": _text(120), "name": _text(60), "occurred_at": self._time,
             "cancelled_at": self._time, "currency": self._currency, "total": _amount,
             "subtotal": _amount, "tax": _amount, "refunded": _amount,
+            "refunded_at": self._time,
             "discount_codes": _codes, "landing_url": _url, "click_id": _text(64),
             "customer_ref": _text(254), "customer_order_index": _index,
             "shipping_country": _country, **{key: _text(200) for key in UTM_TARGETS},
@@ -207,5 +215,13 @@ class OrderValidator:
         refunded = v.get("refunded", Decimal("0"))
         if refunded > data.total:
             self._fail(row, "refunded", str(refunded), "More than the order's total.")
+            return
+        refunded_at = v.get("refunded_at")
+        if refunded_at is not None and refunded_at < data.occurred_at:
+            self._fail(row, "refunded_at", refunded_at.isoformat(),
+                       "Before the order was created.")  # fmt: skip
+            return
+        if refunded_at is not None and refunded_at > timezone.now() + FUTURE_SLACK:
+            self._fail(row, "refunded_at", refunded_at.isoformat(), "In the future.")
             return
         row.data = data

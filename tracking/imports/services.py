@@ -244,6 +244,6 @@ def _with_refund(row: OrderRow, already: Decimal | None):
         return data
     refund = RefundInput(
         external_id=f"csv-refunded-to:{total_refunded}", amount=new, currency=data.currency,
-        refunded_at=data.cancelled_at or data.occurred_at,
+        refunded_at=row.values.get("refunded_at") or data.cancelled_at or data.occurred_at,
     )  # fmt: skip
     return dataclasses.replace(data, refunds=(refund,))
