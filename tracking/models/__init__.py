@@ -47,6 +47,7 @@ from tracking.models.stores import (
 )
 from tracking.models.touchpoints import (
     Click,
+    ClickBatch,
     ClickFallback,
     DiscountKind,
     LandingPage,
@@ -101,5 +102,6 @@ __all__ = [
     "LinkCode",
     "UserAgentClass",
     "Click",
+    "ClickBatch",
     "ClickFallback",
 ]
