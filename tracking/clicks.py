@@ -24,13 +24,43 @@ ref, unique). Lines in the older JSON form are still accepted by the flush.
 
 Flush: a Lua script moves up to BATCH_SIZE lines from the buffer to a processing list
 named for a new batch id, records the id in a pending set, and returns the lines,
-atomically. The batch is COPYed into a temporary staging table and inserted ON CONFLICT
-(organization_id, click_id) DO NOTHING in one transaction, then the processing list is
-deleted. A worker killed before the commit leaves the batch in the pending set, and the
-next flush runs it again (nothing lost); killed after the commit and before the delete,
-the rerun inserts nothing (nothing duplicated). A batch PostgreSQL refuses (a malformed
-line) is parsed line by line instead: good lines are stored, bad ones are moved to
-`tracking:clicks:rejected` and logged, so one bad line never blocks the buffer."""
+atomically. One transaction per batch then (1) inserts the batch id into ClickBatch, ON
+CONFLICT DO NOTHING: a batch found there was stored by an earlier run and is skipped;
+(2) COPYs the lines straight into tracking_click (the batch id and timestamps appended
+by the line separator, no per-line work in Python); (3) reads the distinct
+(organization, link, day) keys of the rows just copied, locking their links FOR KEY
+SHARE, and deletes the clicks whose (organization, link) pair does not exist; (4) marks
+those days' rollups dirty. Then the processing list is deleted. A worker killed before
+the commit leaves the batch pending and the next flush runs it again (nothing lost);
+killed after the commit and before the delete, the rerun finds its ClickBatch row
+(nothing duplicated). Exactly-once is per batch, not per row: there is no staging table
+and no ON CONFLICT on the click id in the normal path. The unique (organization_id,
+click_id) index stays (attribution looks clicks up by it) and remains the backstop: a
+COPY that meets a stored click id (a click both buffered and queued in the fallback
+table when Redis timed out) fails, and the batch takes the staged path below.
+
+Slow paths, through a temporary staging table and INSERT ... ON CONFLICT DO NOTHING with
+the same ClickBatch claim: lines without a dedupe decision (`\\N`, decided in SQL against
+stored clicks), JSON lines (the fallback table, the older buffer format), and a batch
+PostgreSQL refuses (a malformed line), which is parsed line by line: good lines are
+stored, bad ones are moved to `tracking:clicks:rejected` and logged, so one bad line
+never blocks the buffer.
+
+Why tracking_click has no database foreign keys (and no index on organization_id or
+link_id alone): it is the one table written a million rows at a time. A foreign key
+costs an index probe of the parent per click, checked at commit, and the single-column
+indexes only served those checks (the composite indexes lead with organization_id and
+hold (organization_id, link_id)); together they halved the flush's rate. What the keys
+guaranteed is kept, per batch instead of per row: the flush locks the batch's links FOR
+KEY SHARE and stores a click only if its link exists and belongs to the click's
+organization; tracking_link_delete locks the link FOR UPDATE before Django's collector
+deletes its clicks (on_delete=CASCADE is Django's), so a flush commits before the delete
+or finds the link gone. Not covered: a link deleted through a cascade from its
+collaboration, campaign or organization while a flush holding its clicks commits can
+leave those clicks behind; reads join clicks to their link (attribution's click lookup,
+the rollups, the link pages), so such rows are never shown or counted. The flush runs as
+the database owner (a platform job): COPY into a table with row-level security needs a
+role that bypasses it."""
 
 from __future__ import annotations
 
