@@ -26,18 +26,19 @@ Flush: a Lua script moves up to BATCH_SIZE lines from the buffer to a processing
 named for a new batch id, records the id in a pending set, and returns the lines,
 atomically. One transaction per batch then (1) inserts the batch id into ClickBatch, ON
 CONFLICT DO NOTHING: a batch found there was stored by an earlier run and is skipped;
-(2) COPYs the lines straight into tracking_click (the batch id and timestamps appended
-by the line separator, no per-line work in Python); (3) reads the distinct
-(organization, link, day) keys of the rows just copied, locking their links FOR KEY
-SHARE, and deletes the clicks whose (organization, link) pair does not exist; (4) marks
-those days' rollups dirty. Then the processing list is deleted. A worker killed before
-the commit leaves the batch pending and the next flush runs it again (nothing lost);
-killed after the commit and before the delete, the rerun finds its ClickBatch row
-(nothing duplicated). Exactly-once is per batch, not per row: there is no staging table
-and no ON CONFLICT on the click id in the normal path. The unique (organization_id,
-click_id) index stays (attribution looks clicks up by it) and remains the backstop: a
-COPY that meets a stored click id (a click both buffered and queued in the fallback
-table when Redis timed out) fails, and the batch takes the staged path below.
+(2) COPYs the lines straight into tracking_click (the batch id appended by the line
+separator, no per-line work in Python; created_at and updated_at are database defaults);
+(3) reads the distinct (organization, link, day) keys of the rows just copied, locking
+their links FOR KEY SHARE, and deletes the clicks whose (organization, link) pair does
+not exist; (4) marks those days' rollups dirty. Then the processing list is deleted. A
+worker killed before the commit leaves the batch pending and the next flush runs it
+again (nothing lost); killed after the commit and before the delete, the rerun finds its
+ClickBatch row (nothing duplicated). Exactly-once is per batch, not per row: there is no
+staging table and no ON CONFLICT on the click id in the normal path. The unique
+(organization_id, click_id) index stays (attribution looks clicks up by it) and remains
+the backstop: a COPY that meets a stored click id (a click both buffered and queued in
+the fallback table when Redis timed out) fails, and the batch takes the staged path
+below.
 
 Slow paths, through a temporary staging table and INSERT ... ON CONFLICT DO NOTHING with
 the same ClickBatch claim: lines without a dedupe decision (`\\N`, decided in SQL against
@@ -519,12 +520,14 @@ def _copy_direct(batch_id: str, lines: list[bytes]) -> int:
         cursor.execute(_CLAIM_BATCH, {"batch": batch_id, "rows": len(lines)})
         if cursor.rowcount == 0:
             return 0
-        cursor.execute("SELECT now(), nextval(pg_get_serial_sequence('tracking_click', 'id'))")
-        now, first = cursor.fetchone()
-        # The three columns the line lacks, appended by the separator: no per-line work.
-        tail = f"\t{_copy_text(batch_id)}\t{now.isoformat()}\t{now.isoformat()}\n".encode()
-        columns = f"{_LINE_COLUMNS}, batch_id, created_at, updated_at"
-        with cursor.cursor.copy(f"COPY tracking_click ({columns}) FROM STDIN") as copy:
+        cursor.execute("SELECT nextval(pg_get_serial_sequence('tracking_click', 'id'))")
+        (first,) = cursor.fetchone()
+        # The batch id, appended by the line separator: no per-line work. created_at and
+        # updated_at are left to their database default, now().
+        tail = f"\t{_copy_text(batch_id)}\n".encode()
+        with cursor.cursor.copy(
+            f"COPY tracking_click ({_LINE_COLUMNS}, batch_id) FROM STDIN"
+        ) as copy:
             copy.write(tail.join(lines))
             copy.write(tail)
         cursor.execute(_BATCH_KEYS, {"first": first, "batch": batch_id})

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.db.models.functions import Upper
+from django.db.models.functions import Now, Upper
 
 from campaigns.models import Collaboration
 from creators.models import Platform
@@ -259,6 +259,11 @@ class Click(TenantModel):
     # False for a repeat of the same visitor on the same link within 30 minutes.
     is_unique = models.BooleanField(default=True)
     batch_id = models.CharField(max_length=40)
+    # Defaults in the database too: the flush's COPY leaves both columns out and
+    # PostgreSQL fills in the transaction's time, which made the COPY about a fifth
+    # faster than parsing two timestamps per row (docs/benchmarks.md).
+    created_at = models.DateTimeField(auto_now_add=True, db_default=Now())
+    updated_at = models.DateTimeField(auto_now=True, db_default=Now())
 
     class Meta:
         ordering = ["-clicked_at"]
