@@ -7,9 +7,12 @@ from __future__ import annotations
 
 import datetime
 import json
+import threading
+import time
 import uuid
 from datetime import UTC
 
+import psycopg
 import pytest
 from django.db import connection
 from django.test import Client
@@ -201,3 +204,53 @@ def test_click_table_has_no_foreign_keys_and_no_single_column_indexes():
         cursor.execute("SELECT indexdef FROM pg_indexes WHERE tablename = 'tracking_click'")
         columns = sorted(row[0].split("(", 1)[1] for row in cursor.fetchall())
     assert columns == ["id)", "organization_id, click_id)", "organization_id, link_id, clicked_at)"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_link_deleted_while_a_flush_holds_it_takes_the_flushed_clicks_with_it(tenant_a):
+    # No foreign key guards tracking_click: tracking_link_delete must wait for a flush
+    # holding the link FOR KEY SHARE, then delete the clicks that flush committed.
+    with tenant_a.context():
+        _c, link = linked(tenant_a.organization)
+    link_id = link.pk
+    db = connection.settings_dict
+    flush = psycopg.connect(dbname=db["NAME"], user=db["USER"], password=db.get("PASSWORD") or None,
+                            host=db["HOST"] or None, port=db.get("PORT") or None)  # fmt: skip
+    at = datetime.datetime(2026, 11, 3, 12, tzinfo=UTC)
+    with flush.cursor() as cursor:  # what _copy_direct does, stopped before its commit
+        cursor.execute("SELECT 1 FROM tracking_trackinglink WHERE id = %s FOR KEY SHARE",
+                       [link.pk])  # fmt: skip
+        with cursor.copy(
+            f"COPY tracking_click ({clicks._LINE_COLUMNS}, batch_id) FROM STDIN"
+        ) as copy:
+            copy.write(line(tenant_a.organization.pk, link.pk, at) + b"\tbatch-race\n")
+
+    def delete() -> None:
+        try:
+            with tenant_a.context():
+                services.tracking_link_delete(organization=tenant_a.organization, link=link)
+        finally:
+            connection.close()
+
+    deleting = threading.Thread(target=delete)
+    deleting.start()
+    try:
+        deadline = time.monotonic() + 30
+        while not waiting_on_a_lock() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert waiting_on_a_lock(), "the delete did not wait for the flush"
+    finally:
+        flush.commit()
+        flush.close()
+        deleting.join(30)
+    with connection.cursor() as cursor:
+        # link.pk is None by now (Model.delete clears it): the id kept above.
+        cursor.execute("SELECT count(*) FROM tracking_click WHERE link_id = %s", [link_id])
+        assert cursor.fetchone()[0] == 0
+
+
+def waiting_on_a_lock() -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
+                       " AND datname = current_database()")  # fmt: skip
+        return cursor.fetchone()[0] > 0
