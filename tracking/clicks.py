@@ -24,13 +24,44 @@ ref, unique). Lines in the older JSON form are still accepted by the flush.
 
 Flush: a Lua script moves up to BATCH_SIZE lines from the buffer to a processing list
 named for a new batch id, records the id in a pending set, and returns the lines,
-atomically. The batch is COPYed into a temporary staging table and inserted ON CONFLICT
-(organization_id, click_id) DO NOTHING in one transaction, then the processing list is
-deleted. A worker killed before the commit leaves the batch in the pending set, and the
-next flush runs it again (nothing lost); killed after the commit and before the delete,
-the rerun inserts nothing (nothing duplicated). A batch PostgreSQL refuses (a malformed
-line) is parsed line by line instead: good lines are stored, bad ones are moved to
-`tracking:clicks:rejected` and logged, so one bad line never blocks the buffer."""
+atomically. One transaction per batch then (1) inserts the batch id into ClickBatch, ON
+CONFLICT DO NOTHING: a batch found there was stored by an earlier run and is skipped;
+(2) COPYs the lines straight into tracking_click (the batch id appended by the line
+separator, no per-line work in Python; created_at and updated_at are database defaults);
+(3) reads the distinct (organization, link, day) keys of the rows just copied, locking
+their links FOR KEY SHARE, and deletes the clicks whose (organization, link) pair does
+not exist; (4) marks those days' rollups dirty. Then the processing list is deleted. A
+worker killed before the commit leaves the batch pending and the next flush runs it
+again (nothing lost); killed after the commit and before the delete, the rerun finds its
+ClickBatch row (nothing duplicated). Exactly-once is per batch, not per row: there is no
+staging table and no ON CONFLICT on the click id in the normal path. The unique
+(organization_id, click_id) index stays (attribution looks clicks up by it) and remains
+the backstop: a COPY that meets a stored click id (a click both buffered and queued in
+the fallback table when Redis timed out) fails, and the batch takes the staged path
+below.
+
+Slow paths, through a temporary staging table and INSERT ... ON CONFLICT DO NOTHING with
+the same ClickBatch claim: lines without a dedupe decision (`\\N`, decided in SQL against
+stored clicks), JSON lines (the fallback table, the older buffer format), and a batch
+PostgreSQL refuses (a malformed line), which is parsed line by line: good lines are
+stored, bad ones are moved to `tracking:clicks:rejected` and logged, so one bad line
+never blocks the buffer.
+
+Why tracking_click has no database foreign keys (and no index on organization_id or
+link_id alone): it is the one table written a million rows at a time. A foreign key
+costs an index probe of the parent per click, checked at commit, and the single-column
+indexes only served those checks (the composite indexes lead with organization_id and
+hold (organization_id, link_id)); together they halved the flush's rate. What the keys
+guaranteed is kept, per batch instead of per row: the flush locks the batch's links FOR
+KEY SHARE and stores a click only if its link exists and belongs to the click's
+organization; tracking_link_delete locks the link FOR UPDATE before Django's collector
+deletes its clicks (on_delete=CASCADE is Django's), so a flush commits before the delete
+or finds the link gone. Not covered: a link deleted through a cascade from its
+collaboration, campaign or organization while a flush holding its clicks commits can
+leave those clicks behind; reads join clicks to their link (attribution's click lookup,
+the rollups, the link pages), so such rows are never shown or counted. The flush runs as
+the database owner (a platform job): COPY into a table with row-level security needs a
+role that bypasses it."""
 
 from __future__ import annotations
 
@@ -55,7 +86,8 @@ from django.utils import timezone
 from redis.backoff import NoBackoff
 from redis.retry import Retry
 
-from tracking.models import ClickFallback, LinkCode, UserAgentClass
+from tracking.click_ids import new_click_id
+from tracking.models import ClickBatch, ClickFallback, LinkCode, UserAgentClass
 
 log = logging.getLogger(__name__)
 
@@ -299,7 +331,7 @@ def visit_link(request, code: str) -> Visit | None:
     round trip when the code is cached. None for a code that leads nowhere."""
     if not _issuable(code):
         return None
-    click_id = uuid.uuid4().hex
+    click_id = new_click_id().hex
     click = None if is_not_counted(request) else _click_of(request, click_id)
     target = None
     try:
@@ -326,7 +358,7 @@ def visit_link(request, code: str) -> Visit | None:
 
 def record_click(request, target: dict) -> str:
     """Queue the click on a resolved target (from resolve_code) and return its click id."""
-    click_id = uuid.uuid4().hex
+    click_id = new_click_id().hex
     if is_not_counted(request):
         return click_id
     click = _click_of(request, click_id)
@@ -340,10 +372,47 @@ def record_click(request, target: dict) -> str:
 
 # --- flush -------------------------------------------------------------------------
 
-_STAGE_COLUMNS = (
+_LINE_COLUMNS = (
     "click_id, organization_id, link_id, clicked_at, visitor_hash, user_agent_class,"
     " referrer_host, is_unique"
 )
+
+# First statement of every batch's transaction. A batch stored before conflicts and is
+# skipped; a second flusher running the same batch at the same time waits on the first's
+# row here, then finds it.
+_CLAIM_BATCH = """
+INSERT INTO tracking_clickbatch (batch_id, rows, stored_at) VALUES (%(batch)s, %(rows)s, now())
+ON CONFLICT (batch_id) DO NOTHING
+"""
+
+# The (organization, link, day) keys of the rows the COPY just stored, one pass over
+# them, with their links locked FOR KEY SHARE: a link deleted meanwhile, or of another
+# organization (a forged line), comes back with no collaboration and its clicks are
+# dropped; a link kept cannot be deleted before this transaction commits. Every id the
+# COPY allocated is above %(first)s (taken from the sequence before it); the batch id
+# leaves out a concurrent flusher's rows.
+_BATCH_KEYS = """
+WITH k AS (
+    SELECT DISTINCT c.organization_id, c.link_id,
+           (c.clicked_at AT TIME ZONE o.timezone)::date AS day
+    FROM tracking_click c
+    LEFT JOIN kolhub_organization o ON o.id = c.organization_id
+    WHERE c.id > %(first)s AND c.batch_id = %(batch)s
+), l AS MATERIALIZED (
+    SELECT id, organization_id, collaboration_id FROM tracking_trackinglink
+    WHERE id IN (SELECT link_id FROM k)
+    FOR KEY SHARE
+)
+SELECT k.organization_id, k.link_id, k.day, l.collaboration_id
+FROM k LEFT JOIN l ON l.id = k.link_id AND l.organization_id = k.organization_id
+"""
+
+# The slow paths' check: the same lock, before the inserts that join on the links.
+_LOCK_STAGED_LINKS = """
+SELECT 1 FROM tracking_trackinglink
+WHERE id IN (SELECT DISTINCT link_id FROM tracking_click_stage)
+FOR KEY SHARE
+"""
 
 # A link deleted since the click takes its clicks with it; the organization must match
 # the link's, so a forged buffer entry cannot file a click under another tenant.
@@ -383,6 +452,11 @@ FROM (
 JOIN tracking_trackinglink l ON l.id = s.link_id AND l.organization_id = s.organization_id
 ON CONFLICT (organization_id, click_id) DO NOTHING
 """
+
+# How long a stored batch id is remembered. A batch is rerun only while it sits in the
+# pending set, which every flush (each 15 s) works through first; past this, a rerun
+# would still store nothing twice (the unique click id sends it down the staged path).
+BATCH_MEMORY = timedelta(days=7)
 
 _UNESCAPE = re.compile(r"\\(.)")
 _UNESCAPED = {"t": "\t", "n": "\n", "r": "\r"}
@@ -431,24 +505,78 @@ def _parsed(lines: list[bytes]) -> tuple[list[tuple], list[bytes]]:
     return rows, bad
 
 
-def _copy_batch(batch_id: str, data: bytes = b"", rows: Sequence[tuple] = ()) -> int:
+def _mark_dirty(cursor, days) -> None:
+    # Imported here: tracking.services imports this module (forget_code).
+    from tracking.services.rollups import rollups_mark_dirty_days
+
+    rollups_mark_dirty_days(cursor, days)
+
+
+def _copy_direct(batch_id: str, lines: list[bytes]) -> int:
+    """The normal path, for decided lines: COPY them straight into tracking_click, no
+    staging and no conflict check (the batch's ClickBatch row is what makes a rerun
+    harmless). Returns the rows stored, 0 for a batch stored before."""
     with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(_CLAIM_BATCH, {"batch": batch_id, "rows": len(lines)})
+        if cursor.rowcount == 0:
+            return 0
+        cursor.execute("SELECT nextval(pg_get_serial_sequence('tracking_click', 'id'))")
+        (first,) = cursor.fetchone()
+        # The batch id, appended by the line separator: no per-line work. created_at and
+        # updated_at are left to their database default, now().
+        tail = f"\t{_copy_text(batch_id)}\n".encode()
+        with cursor.cursor.copy(
+            f"COPY tracking_click ({_LINE_COLUMNS}, batch_id) FROM STDIN"
+        ) as copy:
+            copy.write(tail.join(lines))
+            copy.write(tail)
+        cursor.execute(_BATCH_KEYS, {"first": first, "batch": batch_id})
+        keys = cursor.fetchall()
+        stored = len(lines)
+        for organization_id, link_id in sorted({(k[0], k[1]) for k in keys if k[3] is None}):
+            cursor.execute(
+                "DELETE FROM tracking_click WHERE id > %s AND batch_id = %s"
+                " AND organization_id = %s AND link_id = %s",
+                [first, batch_id, organization_id, link_id],
+            )
+            stored -= cursor.rowcount
+            log.warning("tracking: batch %s: %d clicks dropped, link %s is not organization"
+                        " %s's (deleted, or a forged line)", batch_id, cursor.rowcount, link_id,
+                        organization_id)  # fmt: skip
+        if stored != len(lines):
+            cursor.execute("UPDATE tracking_clickbatch SET rows = %s WHERE batch_id = %s",
+                           [stored, batch_id])  # fmt: skip
+        _mark_dirty(cursor, [(k[0], k[3], k[2]) for k in keys if k[3] is not None])
+    return stored
+
+
+def _copy_staged(batch_id: str, data: bytes = b"", rows: Sequence[tuple] = ()) -> int | None:
+    """The slow paths (undecided lines, JSON lines, a batch parsed line by line): COPY
+    into a staging table, insert ON CONFLICT DO NOTHING with the SQL dedupe. None for a
+    batch stored before."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(_CLAIM_BATCH, {"batch": batch_id, "rows": 0})
+        if cursor.rowcount == 0:
+            return None
         cursor.execute(
             "CREATE TEMP TABLE tracking_click_stage (click_id uuid, organization_id bigint,"
             " link_id bigint, clicked_at timestamptz, visitor_hash varchar(64),"
             " user_agent_class varchar(8), referrer_host varchar(255), is_unique boolean)"
             " ON COMMIT DROP"
         )
-        with cursor.cursor.copy(f"COPY tracking_click_stage ({_STAGE_COLUMNS}) FROM STDIN") as copy:
+        with cursor.cursor.copy(f"COPY tracking_click_stage ({_LINE_COLUMNS}) FROM STDIN") as copy:
             if data:
                 copy.write(data)  # the lines as they are: no per-row work in Python
             for row in rows:
                 copy.write_row(row)
+        cursor.execute(_LOCK_STAGED_LINKS)
         params = {"window": DEDUPE_WINDOW, "batch": batch_id}
         cursor.execute(_INSERT_DECIDED, params)
         inserted = cursor.rowcount
         cursor.execute(_INSERT_UNDECIDED, params)
         inserted += cursor.rowcount
+        cursor.execute("UPDATE tracking_clickbatch SET rows = %s WHERE batch_id = %s",
+                       [inserted, batch_id])  # fmt: skip
         # The batch's (collaboration, day) rollups are marked dirty in this transaction,
         # while tracking_click_stage still holds the batch. Imported here: tracking.services
         # imports this module (forget_code).
@@ -460,9 +588,9 @@ def _copy_batch(batch_id: str, data: bytes = b"", rows: Sequence[tuple] = ()) ->
 
 
 def copy_lines(lines: list[bytes], batch_id: str) -> int:
-    """COPY click lines into staging and insert them, in one transaction; idempotent on
-    click_id. Lines PostgreSQL refuses are set aside (REJECTED), never retried forever.
-    Returns the rows inserted."""
+    """Store a batch of click lines in one transaction, once: a batch id stored before
+    stores nothing. Lines PostgreSQL refuses are set aside (REJECTED), never retried
+    forever. Returns the rows stored."""
     if not lines:
         return 0
     data = b"\n".join(lines) + b"\n"
@@ -470,12 +598,23 @@ def copy_lines(lines: list[bytes], batch_id: str) -> int:
         rows, bad = _parsed(lines)  # JSON: clicks buffered before the line format
     else:
         try:
-            return _copy_batch(batch_id, data=data)
+            if b"\t\\N\n" not in data:
+                try:
+                    return _copy_direct(batch_id, lines)
+                except (DatabaseError, psycopg.Error) as error:
+                    # A click id stored already (a click both buffered and queued in the
+                    # fallback table when Redis timed out), a line PostgreSQL refuses, or
+                    # a caller inside tenant_context (COPY FROM is refused under row-level
+                    # security): the staged path's ON CONFLICT and checks sort it out.
+                    log.info("tracking: batch %s staged (%s)", batch_id, type(error).__name__)
+            return _copy_staged(batch_id, data=data) or 0
         except (DatabaseError, psycopg.Error):
             rows, bad = _parsed(lines)
             if not bad:
                 raise  # not the lines' fault (the database went away, say): retry later
-    inserted = _copy_batch(batch_id, rows=rows) if rows else 0
+    inserted = _copy_staged(batch_id, rows=rows) if rows else 0
+    if inserted is None:
+        return 0  # stored (and its bad lines set aside) by an earlier run
     if bad:
         log.error("tracking: %d malformed click lines of batch %s set aside in %s: %r",
                   len(bad), batch_id, _key(REJECTED), bad[:10])  # fmt: skip
@@ -490,7 +629,7 @@ def _flush_batch(client: redis.Redis, batch_id: str, lines: list[bytes] | None =
         lines = client.lrange(processing, 0, -1)
     inserted = copy_lines(lines, batch_id)
     # Acknowledge only after the commit: a crash before this line reruns the batch, and
-    # ON CONFLICT makes the rerun insert nothing twice.
+    # its ClickBatch row makes the rerun store nothing twice.
     try:
         pipe = client.pipeline()
         pipe.delete(processing)
@@ -540,4 +679,6 @@ def flush_clicks(batch_size: int = BATCH_SIZE) -> int:
             inserted += _flush_batch(client, *taken)
     except redis.RedisError:
         log.warning("tracking: Redis unavailable, flushing only the fallback queue")
-    return inserted + flush_fallback(batch_size)
+    inserted += flush_fallback(batch_size)
+    ClickBatch.objects.filter(stored_at__lt=timezone.now() - BATCH_MEMORY).delete()
+    return inserted

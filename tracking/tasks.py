@@ -29,7 +29,7 @@ from tracking.services.rollups import rollups_refresh
 @shared_task
 def flush_clicks_task() -> int:
     # A platform job: it writes clicks of every organization, each row carrying its own
-    # organization_id checked against its link (tracking.clicks._INSERT).
+    # organization_id, checked against its link once per batch (tracking.clicks).
     return flush_clicks()
 
 

@@ -49,6 +49,7 @@ from tracking.models.stores import (
 )
 from tracking.models.touchpoints import (
     Click,
+    ClickBatch,
     ClickFallback,
     DiscountKind,
     LandingPage,
@@ -105,5 +106,6 @@ __all__ = [
     "LinkCode",
     "UserAgentClass",
     "Click",
+    "ClickBatch",
     "ClickFallback",
 ]

@@ -14,19 +14,19 @@ Links, promo codes, landing pages, conversions and attribution (issue #6).
 Tracking links: a TrackingLink per collaboration and platform (tenant table); LinkCode, a
 platform-level register of short codes, because /r/<code> is public and carries no
 tenant; Click, written only by the flush (tracking.clicks), never on the request path;
-ClickFallback, the queue a redirect writes to when Redis is down."""
+ClickBatch, the flush's register of stored batches; ClickFallback, the queue a redirect
+writes to when Redis is down."""
 
 from __future__ import annotations
 
-import uuid
-
 from django.conf import settings
 from django.db import models
-from django.db.models.functions import Upper
+from django.db.models.functions import Now, Upper
 
 from campaigns.models import Collaboration
 from creators.models import Platform
 from kolhub.models import Organization, TenantModel
+from tracking.click_ids import new_click_id
 
 
 class DiscountKind(models.TextChoices):
@@ -227,10 +227,30 @@ class UserAgentClass(models.TextChoices):
 
 
 class Click(TenantModel):
-    link = models.ForeignKey(TrackingLink, on_delete=models.CASCADE, related_name="clicks")
-    # The id appended to the destination as kh_click; the flush inserts ON CONFLICT DO
-    # NOTHING on it, which is what makes a retried batch harmless.
-    click_id = models.UUIDField(default=uuid.uuid4)
+    """One click on a tracking link, written only by the flush (tracking.clicks).
+
+    No database foreign keys on this one event table: organization and link are
+    `db_constraint=False`, and neither gets an index of its own (the composite indexes
+    below lead with organization_id and hold (organization_id, link_id)). A foreign key
+    would check every click against its link, one index probe per row at commit; the
+    flush instead locks the batch's distinct links FOR KEY SHARE and drops clicks whose
+    (organization, link) pair does not exist, which is what the foreign keys checked, once
+    per link instead of once per click. Django's collector still deletes a link's clicks
+    with it (on_delete=CASCADE is Django's, not the database's), and
+    tracking.services.tracking_link_delete locks the link before that delete so a flush
+    cannot slip clicks in behind it."""
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="+", db_index=False,
+        db_constraint=False,
+    )  # fmt: skip
+    link = models.ForeignKey(
+        TrackingLink, on_delete=models.CASCADE, related_name="clicks", db_index=False,
+        db_constraint=False,
+    )  # fmt: skip
+    # The id appended to the destination as kh_click: time-ordered (tracking.click_ids).
+    # Unique per organization; a retried batch is recognised by its ClickBatch row.
+    click_id = models.UUIDField(default=new_click_id)
     clicked_at = models.DateTimeField()
     # HMAC-SHA256 of IP + user agent with a server-side key: raw IPs are never stored.
     visitor_hash = models.CharField(max_length=64)
@@ -239,6 +259,11 @@ class Click(TenantModel):
     # False for a repeat of the same visitor on the same link within 30 minutes.
     is_unique = models.BooleanField(default=True)
     batch_id = models.CharField(max_length=40)
+    # Defaults in the database too: the flush's COPY leaves both columns out and
+    # PostgreSQL fills in the transaction's time: the COPY takes about a fifth less
+    # time than when it parsed two timestamps per row (docs/benchmarks.md).
+    created_at = models.DateTimeField(auto_now_add=True, db_default=Now())
+    updated_at = models.DateTimeField(auto_now=True, db_default=Now())
 
     class Meta:
         ordering = ["-clicked_at"]
@@ -251,6 +276,23 @@ class Click(TenantModel):
 
     def __str__(self) -> str:
         return str(self.click_id)
+
+
+class ClickBatch(models.Model):
+    """Platform-level register of the click batches already stored: the flush writes a
+    batch's row in the transaction that stores its clicks, so a batch run again (a worker
+    killed after the commit, before it acknowledged the batch in Redis) finds its id and
+    stores nothing. Holds no tenant data: a batch mixes organizations."""
+
+    batch_id = models.CharField(max_length=40, unique=True)
+    rows = models.PositiveIntegerField()
+    stored_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        ordering = ["-stored_at"]
+
+    def __str__(self) -> str:
+        return f"click batch {self.batch_id} ({self.rows} rows)"
 
 
 class ClickFallback(models.Model):

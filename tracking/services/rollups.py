@@ -520,3 +520,27 @@ def rollups_mark_dirty_from_stage(cursor, stage_table: str) -> int:
         """
     )
     return cursor.rowcount
+
+
+def rollups_mark_dirty_days(cursor, days: Iterable[tuple[int, int, datetime.date]]) -> int:
+    """Mark (organization id, collaboration id, day) triples already computed by the
+    caller (the click flush reads them off the rows it just stored), with one statement
+    on its cursor and transaction. Sorted: concurrent flushers take the rows' locks in
+    the same order."""
+    keys = sorted(set(days))
+    if not keys:
+        return 0
+    organizations, collaborations, dates = (list(column) for column in zip(*keys, strict=True))
+    cursor.execute(
+        f"""
+        INSERT INTO {_T["dirty"]} (organization_id, collaboration_id, day, marked_at,
+                                   created_at, updated_at)
+        SELECT k.organization_id, k.collaboration_id, k.day, clock_timestamp(), now(), now()
+        FROM unnest(%s::bigint[], %s::bigint[], %s::date[])
+             AS k(organization_id, collaboration_id, day)
+        ON CONFLICT (organization_id, collaboration_id, day)
+        DO UPDATE SET marked_at = EXCLUDED.marked_at
+        """,
+        [organizations, collaborations, dates],
+    )
+    return cursor.rowcount

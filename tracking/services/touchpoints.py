@@ -334,6 +334,10 @@ def tracking_link_delete(*, organization: Organization, link: TrackingLink) -> N
     if link.organization_id != organization.pk:
         raise ValidationError("Link not found.")
     code = link.code
+    # Locked before the collector deletes the link's clicks (tracking_click has no
+    # database foreign key, tracking.clicks): a click flush holding the link FOR KEY SHARE
+    # commits first and its clicks go with the link, or it waits and finds the link gone.
+    TrackingLink.objects.select_for_update().filter(pk=link.pk).values_list("pk").first()
     LinkCode.objects.filter(code=code).delete()
     link.delete()
     # The cached code → URL map must not outlive the link.
