@@ -7,7 +7,8 @@ tenant_context, so with the scope, the role switch and row-level security), we t
 p95. The floor is the same page computed by hand-written SQL in the same run and context
 (same rows, same order, checked): one statement for the other sorts; for a fit sort, the
 same exact shortcut as creators/pagination.py (sample, peak-key candidates, guesses) as
-plain statements without the ORM. Target: p95 ≤ 50 ms and ≤ 2× the floor.
+plain statements without the ORM; a text search sorted by fit takes its sample from the
+rows its capped count reads, as the app does. Target: p95 ≤ 50 ms and ≤ 2× the floor.
 
 Env: BENCH_CREATORS (default 1,000,000), BENCH_OTHER (100,000), BENCH_REPEAT (15),
 BENCH_KEEP=1 (keep the seeded database and reuse it next run; see bench/common.py)."""
@@ -135,7 +136,7 @@ def floor_sql(params: dict, org_id: int) -> tuple:
     if sort == "fit":
         # The same exact shortcut as creators/pagination.py, by hand: floor() runs it.
         target = target_from(data)
-        fit_plan = (where_sql, list(args), fit, fit_args, cols, target)
+        fit_plan = (where_sql, list(args), fit, fit_args, cols, target, "q" in params)
         page, page_args = "", []
     else:
         page = (
@@ -167,21 +168,40 @@ def floor_count(cursor, count_sql: str, count_args: list) -> int:
     return count
 
 
-def floor_fit(cursor, plan) -> list[int]:
-    """creators.pagination.top_by_fit in plain SQL statements: a sample by base_score for
-    a floor, then the peak key indexes for the rows whose ceiling reaches a guess."""
+def floor_counted_fits(cursor, plan) -> list[tuple]:
+    """A text search sorted by fit: the capped count as the (id, fit, followers) of the
+    rows it counts, one statement (creators.pagination.CountedFits)."""
+    where_sql, args, fit, fit_args = plan[:4]
+    cursor.execute(f"SELECT id, {fit}, followers FROM creators_creator WHERE {where_sql} "
+                   f"LIMIT 1001", [*fit_args, *args])  # fmt: skip
+    return cursor.fetchall()
+
+
+def floor_fit(cursor, plan, counted: list[tuple] | None = None) -> list[int]:
+    """creators.pagination.top_by_fit in plain SQL statements: a sample by base_score (or
+    the rows the count read) for a floor, then the peak key indexes for the rows whose
+    ceiling reaches a guess."""
     from creators import scoring
     from creators.pagination import GUESSES
 
-    where_sql, args, fit, fit_args, cols, target = plan
+    where_sql, args, fit, fit_args, cols, target, _text = plan
     order = "ORDER BY fit DESC, followers DESC, id"
-    cursor.execute(f"SELECT {fit} FROM creators_creator WHERE {where_sql} "
-                   f"ORDER BY base_score DESC LIMIT 200", [*fit_args, *args])  # fmt: skip
-    sample = sorted((float(r[0]) for r in cursor.fetchall()), reverse=True)
     page = f"SELECT id, {fit} AS fit FROM creators_creator WHERE {where_sql}"
-    if len(sample) < 200:
-        cursor.execute(f"{page} {order} LIMIT {PER_PAGE}", [*fit_args, *args])
+    if counted is not None and len(counted) <= 1000:  # every match: sort them here
+        best = [r[0] for r in sorted(counted, key=lambda r: (-r[1], -r[2], r[0]))[:PER_PAGE]]
+        cursor.execute("SET LOCAL enable_bitmapscan = off")
+        cursor.execute(f"SELECT {cols}, {fit} AS fit FROM creators_creator WHERE {where_sql} "
+                       f"AND id = ANY(%s) {order}", [*fit_args, *args, best])  # fmt: skip
         return [r[0] for r in cursor.fetchall()]
+    if counted is not None:
+        sample = sorted((float(r[1]) for r in counted), reverse=True)
+    else:
+        cursor.execute(f"SELECT {fit} FROM creators_creator WHERE {where_sql} "
+                       f"ORDER BY base_score DESC LIMIT 200", [*fit_args, *args])  # fmt: skip
+        sample = sorted((float(r[0]) for r in cursor.fetchall()), reverse=True)
+        if len(sample) < 200:
+            cursor.execute(f"{page} {order} LIMIT {PER_PAGE}", [*fit_args, *args])
+            return [r[0] for r in cursor.fetchall()]
     floor = sample[PER_PAGE - 1]
     walk = scoring.peak_walk(target)
     highest = {}
@@ -253,6 +273,8 @@ def main() -> None:
         def floor(sqls) -> list[int]:
             page_sql, page_args, count_sql, count_args, fit_plan = sqls
             with tenant_context(org), connection.cursor() as cursor:
+                if fit_plan and fit_plan[-1]:  # text, by fit: the count reads the fits
+                    return floor_fit(cursor, fit_plan, floor_counted_fits(cursor, fit_plan))
                 floor_count(cursor, count_sql, count_args)
                 if fit_plan:
                     return floor_fit(cursor, fit_plan)
