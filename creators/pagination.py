@@ -33,8 +33,9 @@ from functools import cached_property, partial
 
 from django.core.paginator import Page, Paginator
 from django.db import OperationalError, connection, transaction
-from django.db.models import Count, FloatField, Max, QuerySet, Window
-from django.db.models.expressions import RawSQL, RowRange
+from django.db.models import FloatField, Max, QuerySet
+from django.db.models.expressions import RawSQL
+from django.db.models.query import RawQuerySet
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework.pagination import PageNumberPagination
 
@@ -201,10 +202,33 @@ def _fetch_in_order(queryset: QuerySet, pks: list[int]) -> list:
         return list(queryset.filter(pk__in=pks))
 
 
+def page_with_match_count(queryset: QuerySet, offset: int, limit: int) -> RawQuerySet:
+    """`limit` rows of `queryset` from `offset` in its order, each with `match_count`, the
+    number of rows in the whole queryset, counted by a window in the same statement.
+
+    The matches (their selected columns, rank and fit computed) are fenced in a subquery
+    (OFFSET 0) under the window. Inlined, PostgreSQL would compute the rank above the
+    window, so its store would hold each match whole, search vector included (~5 ms of
+    ~45 for 5,000 matches, ~150 ms for 200,000); a window ordered like the page would
+    sort every match instead of keeping the top ones."""
+    order = []
+    for name in queryset.query.order_by:  # names of the subquery's columns: rank, fit, id
+        if not isinstance(name, str) or not name.lstrip("-").isidentifier():
+            raise ValueError(f"cannot order the fenced matches by {name!r}")
+        column = connection.ops.quote_name(name.lstrip("-"))
+        order.append(f"{column} DESC" if name.startswith("-") else column)
+    sql, params = queryset.order_by().query.sql_with_params()
+    # Only checked column names are interpolated; every value travels as a parameter.
+    fenced = f"SELECT *, count(*) OVER () AS match_count FROM ({sql} OFFSET 0) AS matches"  # noqa: S608
+    return queryset.model.objects.raw(
+        f"{fenced} ORDER BY {', '.join(order)} LIMIT %s OFFSET %s", [*params, limit, offset]
+    )
+
+
 class CreatorPaginator(Paginator):
     """`fit_target`: the target when the results are sorted by fit, else None.
     `counts_in_page`: the sort reads every match anyway (text relevance), so the page's
-    own query counts them (a window count) instead of a second pass over the matches.
+    own query counts them (page_with_match_count) instead of a second pass over them.
     `count_walks`: the capped count may walk an index (walked_count) where many matches
     are expected; not with a text query, whose words only a GIN bitmap can find. Without
     the walk, a fit-sorted count reads the counted rows' fits for the page (CountedFits)."""
@@ -268,14 +292,7 @@ class CreatorPaginator(Paginator):
         except (TypeError, ValueError):
             wanted = 1  # validate_number below reports it as the plain paginator would
         bottom = (wanted - 1) * self.per_page
-        # The window sorts by the page's own order over every row (frame: all of them), so
-        # the rank and fit are computed below it and one sort serves both. A bare OVER ()
-        # would keep each match whole, search vector included, until the sort above it.
-        order = list(self.object_list.query.order_by)
-        counted = self.object_list.annotate(
-            match_count=Window(Count("pk"), order_by=order, frame=RowRange(None, None))
-        )
-        rows = list(counted[bottom : bottom + self.per_page])
+        rows = list(page_with_match_count(self.object_list, bottom, self.per_page))
         if rows:
             total = rows[0].match_count
             self.capped = total > COUNT_CAP
