@@ -270,7 +270,12 @@ class CreatorPaginator(Paginator):
         """The capped count, as the fits of the rows it counts (one statement, the same
         bitmap plan as a COUNT over them): top_by_fit starts from them."""
         matches = self.object_list.order_by().values_list("pk", "fit", "followers")
-        rows = list(matches[: COUNT_CAP + 1])
+        # The rows as the driver gives them (fit a Decimal): a thousand rows through the
+        # ORM's per-row converters cost a few ms more, for three numbers each.
+        sql, params = matches[: COUNT_CAP + 1].query.sql_with_params()
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
         self.capped = len(rows) > COUNT_CAP
         self.counted = CountedFits(rows=rows, complete=not self.capped)
         return min(len(rows), COUNT_CAP)
