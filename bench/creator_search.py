@@ -180,7 +180,7 @@ def floor_counted_fits(cursor, plan) -> list[tuple]:
 def floor_fit(cursor, plan, counted: list[tuple] | None = None) -> list[int]:
     """creators.pagination.top_by_fit in plain SQL statements: a sample by base_score (or
     the rows the count read) for a floor, then the peak key indexes for the rows whose
-    ceiling reaches a guess."""
+    ceiling reaches a guess; over a single index cut, band by band (floor_bands)."""
     from creators import scoring
     from creators.pagination import GUESSES
 
@@ -204,6 +204,9 @@ def floor_fit(cursor, plan, counted: list[tuple] | None = None) -> list[int]:
             return [r[0] for r in cursor.fetchall()]
     floor = sample[PER_PAGE - 1]
     walk = scoring.peak_walk(target)
+    if not walk or len(walk) == 1:
+        cursor.execute("SET LOCAL enable_bitmapscan = off")
+        return floor_bands(cursor, plan, floor, walk[0] if walk else None)
     highest = {}
     if walk and len(walk) > 1:
         cursor.execute("SELECT " + ", ".join(f"max({c})" for c in walk) + " FROM creators_creator"
@@ -231,6 +234,51 @@ def floor_fit(cursor, plan, counted: list[tuple] | None = None) -> list[int]:
                 return [r[0] for r in rows]
             floor = max(floor, rows[-1][1])
     return [r[0] for r in reaching(floor)]
+
+
+def floor_bands(cursor, plan, floor: float, key: str | None) -> list[int]:
+    """creators.pagination._top_by_bands in plain SQL: each guess reads only the range of
+    the one cut index (`key`, else base_score) the guesses before left out, with the
+    ceiling at the best floor known; the best PER_PAGE rows found so far are kept."""
+    from decimal import Decimal
+
+    from creators import scoring
+    from creators.pagination import GUESSES
+
+    where_sql, args, fit, fit_args, _cols, target, _text = plan
+
+    def cut(least: float) -> tuple[str, object]:
+        if key is None:
+            return "base_score", Decimal(str(least)) - Decimal("45.05")
+        return key, least - scoring.MOST_CONFLICT_POINTS - 0.001
+
+    def band(least: float, cut_at: float, cut_below: float | None) -> list[tuple]:
+        column, lowest = cut(cut_at)
+        cond = [f"{scoring.fit_bound_sql(target)} >= {least}", f"{column} >= {lowest}"]
+        if cut_below is not None:
+            cond.append(f"{column} < {cut(cut_below)[1]}")
+        cursor.execute(f"SELECT id, {fit} AS fit, followers FROM creators_creator "
+                       f"WHERE {where_sql} AND {' AND '.join(cond)} "
+                       f"ORDER BY fit DESC, followers DESC, id LIMIT {PER_PAGE}",
+                       [*fit_args, *args])  # fmt: skip
+        return [(r[0], float(r[1]), r[2]) for r in cursor.fetchall()]
+
+    def merged(best: list[tuple], found: list[tuple]) -> list[tuple]:
+        return sorted(best + found, key=lambda r: (-r[1], -r[2], r[0]))[:PER_PAGE]
+
+    best, upper = [], None
+    for fraction in GUESSES:
+        guess = round(floor + (scoring.BEST_FIT - floor) * fraction, 1)
+        if upper is not None and guess >= upper:
+            continue
+        best, upper = merged(best, band(floor, guess, upper)), guess
+        if len(best) == PER_PAGE:
+            if best[-1][1] >= guess:
+                return [r[0] for r in best]
+            floor = max(floor, best[-1][1])
+    if upper is None or floor < upper:
+        best = merged(best, band(floor, floor, upper))
+    return [r[0] for r in best]
 
 
 def percentile(samples: list[float], p: float) -> float:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from creators import selectors, services
+from creators import scoring, selectors, services
 from tests.creators.factories import make_creator
 
 pytestmark = pytest.mark.django_db
@@ -217,6 +217,44 @@ def test_fit_pruning_returns_exactly_the_unpruned_order(tenant_a):
                 page = paginator.page(number)
                 expected = everything[(number - 1) * 25 : number * 25]
                 assert [c.pk for c in page] == expected, (params, number)
+
+
+@pytest.mark.parametrize("guesses", [(0.9, 0.6, 0.3, 0.1), (0.02, 0.01), (1.0,)])
+def test_fit_pruning_by_bands_stays_exact_however_the_guesses_fall(tenant_a, monkeypatch, guesses):
+    """Over one index cut the guesses read disjoint bands of it and merge the best rows
+    found (creators.pagination._top_by_bands). Guesses that miss, overshoot or land next
+    to the floor must still give the unpruned order, and no band reads the range of
+    another (each after the first has an upper end)."""
+    import random
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from creators import pagination
+
+    monkeypatch.setattr(pagination, "GUESSES", guesses)
+    rng = random.Random(11)
+    org = tenant_a.organization
+    with tenant_a.context():
+        _varied_roster(org, rng)
+        for params in PRUNING_TARGETS:
+            filterset = selectors.creator_search(organization=org, params={**params, "sort": "fit"})
+            if not pagination.single_cut(filterset.fit_target()):
+                continue
+            everything = [c.pk for c in filterset.qs]
+            for number in (1, 2):
+                paginator = pagination.CreatorPaginator.for_search(filterset, 25)
+                with CaptureQueriesContext(connection) as captured:
+                    page = paginator.page(number)
+                assert [c.pk for c in page] == everything[(number - 1) * 25 : number * 25]
+                walk = scoring.peak_walk(filterset.fit_target())
+                column = f'"creators_creator"."{walk[0] if walk else "base_score"}" <'
+                bands = [q["sql"] for q in captured if "10.1::float8" in q["sql"]]
+                if len(everything) < max(4 * number * 25, 200):
+                    continue  # fewer matches than the sample: sorted whole, no bands
+                assert bands, params
+                assert column not in bands[0]
+                assert all(column in sql for sql in bands[1:]), (params, number)
 
 
 @pytest.mark.parametrize("cap", [1_000, 80])
