@@ -269,23 +269,39 @@ def page_with_match_count(queryset: QuerySet, offset: int, limit: int) -> RawQue
     """`limit` rows of `queryset` from `offset` in its order, each with `match_count`, the
     number of rows in the whole queryset, counted by a window in the same statement.
 
-    The matches (their selected columns, rank and fit computed) are fenced in a subquery
-    (OFFSET 0) under the window. Inlined, PostgreSQL would compute the rank above the
-    window, so its store would hold each match whole, search vector included (~5 ms of
-    ~45 for 5,000 matches, ~150 ms for 200,000); a window ordered like the page would
-    sort every match instead of keeping the top ones."""
-    order = []
-    for name in queryset.query.order_by:  # names of the subquery's columns: rank, fit, id
-        if not isinstance(name, str) or not name.lstrip("-").isidentifier():
+    Only the sort keys of the matches (rank, fit, id) go under the window, fenced in a
+    subquery (OFFSET 0); the page's rows are joined back by primary key. Inlined,
+    PostgreSQL computes the rank above the window, so its store holds each match whole,
+    search vector included (~150 ms more for 200,000 matches); a window ordered like the
+    page sorts every match instead of keeping the top ones; and carrying the page's
+    columns through the window for every match costs more than 25 lookups by primary key
+    (~5 ms of ~45 for 5,000 matches)."""
+    model = queryset.model
+    quote = connection.ops.quote_name
+    keys, inner_order, outer_order = [], [], []
+    for name in queryset.query.order_by:
+        key = name.lstrip("-") if isinstance(name, str) else ""
+        if not key.isidentifier():
             raise ValueError(f"cannot order the fenced matches by {name!r}")
-        column = connection.ops.quote_name(name.lstrip("-"))
-        order.append(f"{column} DESC" if name.startswith("-") else column)
-    sql, params = queryset.order_by().query.sql_with_params()
-    # Only checked column names are interpolated; every value travels as a parameter.
-    fenced = f"SELECT *, count(*) OVER () AS match_count FROM ({sql} OFFSET 0) AS matches"  # noqa: S608
-    return queryset.model.objects.raw(
-        f"{fenced} ORDER BY {', '.join(order)} LIMIT %s OFFSET %s", [*params, limit, offset]
+        direction = " DESC" if name.startswith("-") else ""
+        keys.append(key)
+        inner_order.append(f"{quote(key)}{direction}")
+        outer_order.append(f"matches.{quote(key)}{direction}")
+    pk = model._meta.pk
+    columns = {f.attname for f in model._meta.concrete_fields}
+    extra = [f", matches.{quote(key)}" for key in keys if key not in columns]
+    selected = keys if pk.attname in keys else [*keys, pk.attname]
+    fenced, params = queryset.order_by().values(*selected).query.sql_with_params()
+    table = quote(model._meta.db_table)
+    # Only checked names are interpolated; every value travels as a parameter.
+    sql = (
+        f"SELECT {table}.*{''.join(extra)}, matches.match_count FROM ("  # noqa: S608
+        f"SELECT m.*, count(*) OVER () AS match_count FROM ({fenced} OFFSET 0) AS m "
+        f"ORDER BY {', '.join(inner_order)} LIMIT %s OFFSET %s) AS matches "
+        f"JOIN {table} ON {table}.{quote(pk.column)} = matches.{quote(pk.column)} "
+        f"ORDER BY {', '.join(outer_order)}"
     )
+    return model.objects.raw(sql, [*params, limit, offset])
 
 
 class CreatorPaginator(Paginator):
