@@ -287,6 +287,8 @@ def page_with_match_count(queryset: QuerySet, offset: int, limit: int) -> RawQue
         keys.append(key)
         inner_order.append(f"{quote(key)}{direction}")
         outer_order.append(f"matches.{quote(key)}{direction}")
+    if not keys:
+        raise ValueError("a page of fenced matches needs the queryset's order")
     pk = model._meta.pk
     columns = {f.attname for f in model._meta.concrete_fields}
     extra = [f", matches.{quote(key)}" for key in keys if key not in columns]

@@ -423,3 +423,21 @@ def test_a_text_search_is_never_counted_by_walking(tenant_a, roster, monkeypatch
                 pagination.CreatorPaginator.for_search(filterset, 1).count  # noqa: B018
             sql = " ".join(q["sql"] for q in captured)
             assert ("set_config('enable_bitmapscan', 'off', true)" in sql) is walks
+
+
+def test_a_page_with_its_match_count_keeps_the_order_and_counts_every_match(tenant_a, roster):
+    """page_with_match_count orders by the queryset's own order (names of columns or
+    annotations) and counts every match; an order it cannot name is refused."""
+    from django.db.models import F
+
+    from creators.models import Creator
+    from creators.pagination import page_with_match_count
+
+    org = tenant_a.organization
+    with tenant_a.context():
+        ordered = Creator.objects.for_org(org).order_by("-followers", "id")
+        rows = list(page_with_match_count(ordered, 1, 2))
+        assert [c.pk for c in rows] == [c.pk for c in ordered[1:3]]
+        assert {c.match_count for c in rows} == {ordered.count()}
+        with pytest.raises(ValueError):
+            page_with_match_count(ordered.order_by(F("followers").desc()), 0, 2)
