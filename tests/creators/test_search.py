@@ -441,3 +441,15 @@ def test_a_page_with_its_match_count_keeps_the_order_and_counts_every_match(tena
         assert {c.match_count for c in rows} == {ordered.count()}
         with pytest.raises(ValueError):
             page_with_match_count(ordered.order_by(F("followers").desc()), 0, 2)
+
+
+def test_searches_share_one_form_class_but_not_their_forms(tenant_a):
+    """The filter form's class is built once (CreatorFilterSet.get_form_class); each
+    search still validates its own data."""
+    org = tenant_a.organization
+    with tenant_a.context():
+        bad = selectors.creator_search(organization=org, params={"followers_min": "lots"})
+        good = selectors.creator_search(organization=org, params={"followers_min": "5"})
+        assert type(bad.form) is type(good.form)
+        assert not bad.form.is_valid() and good.form.is_valid()
+        assert "followers_min" in bad.form.errors and not good.form.errors
