@@ -151,6 +151,15 @@ class CreatorFilterSet(django_filters.FilterSet):
     class Meta:
         fields: list[str] = []
 
+    def get_form_class(self):
+        # django-filter builds a new form class (a field per filter, through the form
+        # metaclass) for every search; the fields depend only on the declared filters, so
+        # one class serves them all (each form still deep-copies its fields).
+        cls = type(self)
+        if "_form_class" not in cls.__dict__:
+            cls._form_class = super().get_form_class()
+        return cls._form_class
+
     # Filters whose work happens in filter_queryset (they combine several parameters).
     def filter_noop(self, queryset, name, value):
         return queryset

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from creators import selectors, services
+from creators import scoring, selectors, services
 from tests.creators.factories import make_creator
 
 pytestmark = pytest.mark.django_db
@@ -174,6 +174,27 @@ PRUNING_TARGETS = [
 ]
 
 
+def _varied_roster(org, rng, n: int = 450) -> None:
+    """Creators with spread-out scores and audiences; two in three write about acne."""
+    for i in range(n):
+        make_creator(
+            org, credentials=rng.choice(["", "", "MD"]),
+            bio=rng.choice(["Acne scars, explained.", "Acne and sunscreen.", "Marathon training."]),
+            accounts=[{"platform": "instagram", "handle": f"p{i}",
+                       "followers": rng.choice([3000, 40000, 400000]),
+                       "engagement_rate": str(round(rng.uniform(0.2, 9), 2)),
+                       "audience_countries": {"US": rng.randint(0, 50),
+                                              "CA": rng.randint(0, 20),
+                                              "GB": rng.randint(0, 30)},
+                       "audience_ages": {"18-24": rng.randint(0, 40),
+                                         "25-34": rng.randint(0, 50)},
+                       "audience_gender": {"female": rng.randint(20, 90)},
+                       "audience_interests": {"skincare": rng.randint(0, 80),
+                                              "fitness": rng.randint(0, 20)},
+                       "brands_mentioned": rng.choice([[], [], ["Acme"]])}],
+        )  # fmt: skip
+
+
 def test_fit_pruning_returns_exactly_the_unpruned_order(tenant_a):
     """The paginator's shortcut (read only rows whose fit ceiling reaches a floor, found
     through the peak key indexes) must give the same pages as sorting every row."""
@@ -184,22 +205,7 @@ def test_fit_pruning_returns_exactly_the_unpruned_order(tenant_a):
     rng = random.Random(3)
     org = tenant_a.organization
     with tenant_a.context():
-        for n in range(450):
-            make_creator(
-                org, credentials=rng.choice(["", "", "MD"]),
-                accounts=[{"platform": "instagram", "handle": f"p{n}",
-                           "followers": rng.choice([3000, 40000, 400000]),
-                           "engagement_rate": str(round(rng.uniform(0.2, 9), 2)),
-                           "audience_countries": {"US": rng.randint(0, 50),
-                                                  "CA": rng.randint(0, 20),
-                                                  "GB": rng.randint(0, 30)},
-                           "audience_ages": {"18-24": rng.randint(0, 40),
-                                             "25-34": rng.randint(0, 50)},
-                           "audience_gender": {"female": rng.randint(20, 90)},
-                           "audience_interests": {"skincare": rng.randint(0, 80),
-                                                  "fitness": rng.randint(0, 20)},
-                           "brands_mentioned": rng.choice([[], [], ["Acme"]])}],
-            )  # fmt: skip
+        _varied_roster(org, rng)
         for params in PRUNING_TARGETS:
             search = {**params, "sort": "fit"}
             filterset = selectors.creator_search(organization=org, params=search)
@@ -207,10 +213,87 @@ def test_fit_pruning_returns_exactly_the_unpruned_order(tenant_a):
             everything = [c.pk for c in qs]
             assert len(everything) > 250, ("enough rows for the shortcut to prune", params)
             for number in (1, 2, 5):
-                paginator = CreatorPaginator(qs, 25, fit_target=filterset.fit_target())
+                paginator = CreatorPaginator.for_search(filterset, 25)
                 page = paginator.page(number)
                 expected = everything[(number - 1) * 25 : number * 25]
                 assert [c.pk for c in page] == expected, (params, number)
+
+
+@pytest.mark.parametrize("guesses", [(0.9, 0.6, 0.3, 0.1), (0.02, 0.01), (1.0,)])
+def test_fit_pruning_by_bands_stays_exact_however_the_guesses_fall(tenant_a, monkeypatch, guesses):
+    """Over one index cut the guesses read disjoint bands of it and merge the best rows
+    found (creators.pagination._top_by_bands). Guesses that miss, overshoot or land next
+    to the floor must still give the unpruned order, and no band reads the range of
+    another (each after the first has an upper end)."""
+    import random
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from creators import pagination
+
+    monkeypatch.setattr(pagination, "GUESSES", guesses)
+    rng = random.Random(11)
+    org = tenant_a.organization
+    with tenant_a.context():
+        _varied_roster(org, rng)
+        for params in PRUNING_TARGETS:
+            filterset = selectors.creator_search(organization=org, params={**params, "sort": "fit"})
+            if not pagination.single_cut(filterset.fit_target()):
+                continue
+            everything = [c.pk for c in filterset.qs]
+            for number in (1, 2):
+                paginator = pagination.CreatorPaginator.for_search(filterset, 25)
+                with CaptureQueriesContext(connection) as captured:
+                    page = paginator.page(number)
+                assert [c.pk for c in page] == everything[(number - 1) * 25 : number * 25]
+                walk = scoring.peak_walk(filterset.fit_target())
+                column = f'"creators_creator"."{walk[0] if walk else "base_score"}" <'
+                bands = [q["sql"] for q in captured if "10.1::float8" in q["sql"]]
+                if len(everything) < max(4 * number * 25, 200):
+                    continue  # fewer matches than the sample: sorted whole, no bands
+                assert bands, params
+                assert column not in bands[0]
+                assert all(column in sql for sql in bands[1:]), (params, number)
+
+
+@pytest.mark.parametrize("cap", [1_000, 80])
+def test_a_text_search_by_fit_takes_its_floor_from_the_rows_it_counts(tenant_a, monkeypatch, cap):
+    """A text search sorted by fit: the capped count reads the fits of the rows it counts,
+    and the page starts from them instead of sampling by base_score again. With every
+    match counted (cap 1,000) they give the page outright; with the cap hit (80) they give
+    the floor, and past the counted rows the usual sample does. Either way the pages and
+    the count are those of sorting and counting every match."""
+    import random
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from creators import pagination
+
+    monkeypatch.setattr(pagination, "COUNT_CAP", cap)
+    rng = random.Random(5)
+    org = tenant_a.organization
+    with tenant_a.context():
+        _varied_roster(org, rng)
+        for params in PRUNING_TARGETS:
+            search = {**params, "q": "acne", "sort": "fit"}
+            filterset = selectors.creator_search(organization=org, params=search)
+            everything = [c.pk for c in filterset.qs]
+            assert len(everything) > 200, params
+            for number in (1, 2, 3, 4):
+                paginator = pagination.CreatorPaginator.for_search(filterset, 25)
+                with CaptureQueriesContext(connection) as captured:
+                    page = paginator.page(number)
+                expected = everything[(number - 1) * 25 : number * 25]
+                assert [c.pk for c in page] == expected, (params, number)
+                assert paginator.count == min(len(everything), cap)
+                assert paginator.capped is (len(everything) > cap)
+                sql = " ".join(q["sql"] for q in captured)
+                assert "COUNT(" not in sql.upper()  # the count is the rows it read
+                if number * 25 <= cap:  # within the counted rows: no second pass over them
+                    assert "ORDER BY" not in sql.split("LIMIT")[0].upper(), (params, number)
+                    assert 'ORDER BY "creators_creator"."base_score"' not in sql
 
 
 def test_relevance_pages_are_counted_by_their_own_query(
@@ -234,6 +317,28 @@ def test_relevance_pages_are_counted_by_their_own_query(
         last = CreatorPaginator.for_search(filterset, 1).get_page(99)  # past the end
         assert last.number == paginator.num_pages == 2
         assert CreatorPaginator.for_search(filterset, 1).get_page("x").number == 1
+
+
+def test_relevance_pages_counted_in_the_page_keep_the_plain_order(tenant_a):
+    """The relevance page's window count sorts by the page's own order: the pages and the
+    count are those of the plain queryset (ties in rank and fit broken by id)."""
+    import random
+
+    from creators.pagination import CreatorPaginator
+
+    rng = random.Random(7)
+    org = tenant_a.organization
+    with tenant_a.context():
+        _varied_roster(org, rng, n=120)
+        filterset = selectors.creator_search(organization=org, params={"q": "acne"})
+        assert filterset.ranks_by_relevance()
+        everything = [c.pk for c in filterset.qs]
+        assert len(everything) > 50
+        for number in (1, 2, 3):
+            paginator = CreatorPaginator.for_search(filterset, 25)
+            page = paginator.page(number)
+            assert [c.pk for c in page] == everything[(number - 1) * 25 : number * 25]
+            assert paginator.count == len(everything)
 
 
 def _count_queries(captured) -> list[str]:
@@ -318,3 +423,33 @@ def test_a_text_search_is_never_counted_by_walking(tenant_a, roster, monkeypatch
                 pagination.CreatorPaginator.for_search(filterset, 1).count  # noqa: B018
             sql = " ".join(q["sql"] for q in captured)
             assert ("set_config('enable_bitmapscan', 'off', true)" in sql) is walks
+
+
+def test_a_page_with_its_match_count_keeps_the_order_and_counts_every_match(tenant_a, roster):
+    """page_with_match_count orders by the queryset's own order (names of columns or
+    annotations) and counts every match; an order it cannot name is refused."""
+    from django.db.models import F
+
+    from creators.models import Creator
+    from creators.pagination import page_with_match_count
+
+    org = tenant_a.organization
+    with tenant_a.context():
+        ordered = Creator.objects.for_org(org).order_by("-followers", "id")
+        rows = list(page_with_match_count(ordered, 1, 2))
+        assert [c.pk for c in rows] == [c.pk for c in ordered[1:3]]
+        assert {c.match_count for c in rows} == {ordered.count()}
+        with pytest.raises(ValueError):
+            page_with_match_count(ordered.order_by(F("followers").desc()), 0, 2)
+
+
+def test_searches_share_one_form_class_but_not_their_forms(tenant_a):
+    """The filter form's class is built once (CreatorFilterSet.get_form_class); each
+    search still validates its own data."""
+    org = tenant_a.organization
+    with tenant_a.context():
+        bad = selectors.creator_search(organization=org, params={"followers_min": "lots"})
+        good = selectors.creator_search(organization=org, params={"followers_min": "5"})
+        assert type(bad.form) is type(good.form)
+        assert not bad.form.is_valid() and good.form.is_valid()
+        assert "followers_min" in bad.form.errors and not good.form.errors
