@@ -388,7 +388,24 @@ class CreatorPaginator(Paginator):
 
 
 class CreatorApiPagination(PageNumberPagination):
-    """The API's pages, with the same capped count and fit pruning as the page."""
+    """The API's pages, with the same capped count and fit pruning as the page.
+    `count_capped` says when `count` stopped at COUNT_CAP (there are more matches), so a
+    lower bound is never passed off as the exact number."""
+
+    def get_paginated_response(self, data):
+        response = super().get_paginated_response(data)
+        capped = bool(getattr(self.page.paginator, "capped", False))
+        response.data = {"count": response.data["count"], "count_capped": capped,
+                         **{k: v for k, v in response.data.items() if k != "count"}}  # fmt: skip
+        return response
+
+    def get_paginated_response_schema(self, schema):
+        schema = super().get_paginated_response_schema(schema)
+        schema["properties"]["count_capped"] = {
+            "type": "boolean",
+            "description": f"true when count stopped at {COUNT_CAP:,}: there are more matches",
+        }
+        return schema
 
     def paginate_queryset(self, queryset, request, view=None):
         # The filterset the filter backend built and validated (400 otherwise).

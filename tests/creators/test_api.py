@@ -40,6 +40,23 @@ def test_search_with_filters_and_fit(tenant_a, key_client):
     assert row["name"] == "Dr Ana" and row["fit"] > 50 and row["tier"] == "micro"
 
 
+@pytest.mark.parametrize("sort", ["followers", "relevance", "fit"])
+def test_a_count_that_stopped_at_the_cap_says_so(tenant_a, key_client, monkeypatch, sort):
+    from creators import pagination
+
+    monkeypatch.setattr(pagination, "COUNT_CAP", 3)
+    with tenant_a.context():
+        for n in range(5):
+            make_creator(tenant_a.organization, name=f"Derm {n}", credentials="dermatologist")
+    search = {"q": "dermatologist", "sort": sort}
+    body = key_client.get(api(tenant_a, "creators/"), {**search, "page_size": 2}).json()
+    assert (body["count"], body["count_capped"]) == (3, True)
+    assert list(body)[:2] == ["count", "count_capped"]
+    monkeypatch.setattr(pagination, "COUNT_CAP", 1000)
+    body = key_client.get(api(tenant_a, "creators/"), search).json()
+    assert (body["count"], body["count_capped"]) == (5, False)
+
+
 def test_garbage_search_is_400_naming_the_field(tenant_a, key_client):
     response = key_client.get(api(tenant_a, "creators/"), {"er_min": "lots", "platform": "myspace"})
     assert response.status_code == 400
