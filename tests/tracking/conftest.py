@@ -15,3 +15,16 @@ def shopify(settings):
         settings.SHOPIFY_ADMIN_URL = server.base_url
         settings.SHOPIFY_PAGE_SIZE = 3
         yield server
+
+
+@pytest.fixture
+def redis_client():
+    """The click buffer's Redis, emptied of this test run's tracking keys (the buffer, the
+    pending set, cached codes, dedupe marks). Modules that use it everywhere mark
+    themselves `usefixtures("redis_client")`."""
+    from tracking import clicks
+
+    client = clicks._redis()
+    for key in client.keys(clicks._key("*")):
+        client.delete(key)
+    return client

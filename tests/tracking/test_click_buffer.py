@@ -11,21 +11,11 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from tests.tracking.world import linked
+from tests.tracking.world import PHONE, linked
 from tracking import clicks
 from tracking.models import Click
 
-pytestmark = pytest.mark.django_db
-
-PHONE = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) Mobile/15E148"
-
-
-@pytest.fixture(autouse=True)
-def redis_client():
-    client = clicks._redis()
-    for key in client.keys(clicks._key("*")):
-        client.delete(key)
-    return client
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("redis_client")]
 
 
 def command_calls(client) -> dict[str, int]:

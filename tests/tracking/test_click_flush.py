@@ -18,22 +18,12 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from tests.tracking.world import linked
+from tests.tracking.world import PHONE, linked
 from tracking import clicks, services
 from tracking.click_ids import new_click_id
 from tracking.models import Click, ClickBatch, ClickFallback, RollupDirtyDay
 
-pytestmark = pytest.mark.django_db
-
-PHONE = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) Mobile/15E148"
-
-
-@pytest.fixture(autouse=True)
-def redis_client():
-    client = clicks._redis()
-    for key in client.keys(clicks._key("*")):
-        client.delete(key)
-    return client
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("redis_client")]
 
 
 def line(organization_id: int, link_id: int, at: datetime.datetime, *, unique: str = "t",

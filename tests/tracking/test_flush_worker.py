@@ -24,14 +24,12 @@ from django.test import Client
 from kolhub.celery import app
 from tests.kolhub import live_worker
 from tests.kolhub.live_worker import ROOT, LiveWorker
-from tests.tracking.world import linked
+from tests.tracking.world import PHONE, linked
 from tracking import clicks
 from tracking.models import Click
 from tracking.tasks import flush_clicks_task
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
-
-PHONE = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) Mobile/15E148"
 
 
 class PreforkWorker(LiveWorker):

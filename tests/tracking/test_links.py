@@ -13,13 +13,12 @@ from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.tracking.world import linked
+from tests.tracking.world import PHONE, linked
 from tracking import clicks, links, selectors, services
 from tracking.models import Click, ClickFallback, LinkCode, TrackingLink
 
 pytestmark = pytest.mark.django_db
 
-PHONE = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) Mobile/15E148"
 DESKTOP = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 Chrome/131.0"
 DEAD_REDIS = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
                           "LOCATION": "unix:///nonexistent/redis.sock", "KEY_PREFIX": "dead"}}  # fmt: skip

@@ -6,6 +6,9 @@ from tests.campaigns.factories import make_campaign, make_collaboration
 from tests.creators.factories import make_creator
 from tracking import services
 
+# A phone's user agent: counted as a human click, classed mobile.
+PHONE = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) Mobile/15E148"
+
 
 def linked(organization, *, destination="https://shop.example/p?ref=x&utm_source=old",
            role="influencer", handle="zebra_handle", by=None):  # fmt: skip

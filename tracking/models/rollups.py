@@ -32,8 +32,11 @@ def _money() -> models.DecimalField:
 
 
 class RollupFigures(TenantModel):
-    """The figures every rollup table holds (METRICS.md), platform and currency."""
+    """What every rollup table holds: a campaign's day, platform and currency, and the
+    figures (METRICS.md)."""
 
+    campaign = models.ForeignKey("campaigns.Campaign", on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
     platform = models.CharField(max_length=12, blank=True)
     currency = models.CharField(max_length=3, blank=True)
     clicks = models.BigIntegerField(default=0)
@@ -57,11 +60,9 @@ class RollupFigures(TenantModel):
 
 
 class DailyRollup(RollupFigures):
-    campaign = models.ForeignKey("campaigns.Campaign", on_delete=models.CASCADE, related_name="+")
     collaboration = models.ForeignKey(
         "campaigns.Collaboration", on_delete=models.CASCADE, related_name="+"
     )
-    day = models.DateField()
     computed_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -86,8 +87,6 @@ class CampaignDailyRollup(RollupFigures):
     of one row per creator per day. Written by the rollup worker in the same transaction
     as the DailyRollup rows it sums."""
 
-    campaign = models.ForeignKey("campaigns.Campaign", on_delete=models.CASCADE, related_name="+")
-    day = models.DateField()
     computed_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -110,11 +109,9 @@ class RunningTotal(RollupFigures):
     its start. So the leaderboard reads a few rows per creator, whatever the range's
     length. Written by the rollup worker with the DailyRollup rows."""
 
-    campaign = models.ForeignKey("campaigns.Campaign", on_delete=models.CASCADE, related_name="+")
     collaboration = models.ForeignKey(
         "campaigns.Collaboration", on_delete=models.CASCADE, related_name="+"
     )
-    day = models.DateField()
 
     class Meta:
         ordering = ["day"]
