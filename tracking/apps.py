@@ -5,15 +5,25 @@ class TrackingConfig(AppConfig):
     name = "tracking"
 
     def ready(self) -> None:
-        from django.db.models.signals import post_save, pre_delete
+        from django.db.models.signals import post_delete, post_save, pre_delete
 
-        from campaigns.models import LivePost
-        from tracking.receivers import live_post_deleting, live_post_saved
+        from campaigns.models import Collaboration, LivePost
+        from tracking.receivers import (
+            collaboration_deleted,
+            collaboration_deleting,
+            live_post_deleting,
+            live_post_saved,
+        )
 
         post_save.connect(live_post_saved, sender=LivePost,
                           dispatch_uid="tracking.live_post_snapshot")  # fmt: skip
         pre_delete.connect(live_post_deleting, sender=LivePost,
                            dispatch_uid="tracking.live_post_forget")  # fmt: skip
+        # A deleted collaboration's campaign days are summed again without it.
+        pre_delete.connect(collaboration_deleting, sender=Collaboration,
+                           dispatch_uid="tracking.collaboration_rollups_note")  # fmt: skip
+        post_delete.connect(collaboration_deleted, sender=Collaboration,
+                            dispatch_uid="tracking.collaboration_rollups_resum")  # fmt: skip
 
     def seed_demo(self, *, organizations, stdout) -> None:
         """kolhub's seed_demo hook: a promo code, a landing page and a few leads on each

@@ -29,3 +29,20 @@ def live_post_deleting(sender, instance, **kwargs) -> None:
     from tracking.services.metrics import metric_snapshots_forget
 
     metric_snapshots_forget(organization=instance.organization, live_post=instance)
+
+
+def collaboration_deleting(sender, instance, **kwargs) -> None:
+    """Before a collaboration goes (its rollups and running totals cascade with it), note
+    which campaign days it counted on; collaboration_deleted sums them again without it."""
+    from tracking.services.rollups import rollups_campaign_days_of
+
+    instance._rollup_campaign_days = rollups_campaign_days_of(
+        organization=instance.organization, collaboration_id=instance.pk
+    )
+
+
+def collaboration_deleted(sender, instance, **kwargs) -> None:
+    from tracking.services.rollups import rollups_campaign_days_resum
+
+    days = getattr(instance, "_rollup_campaign_days", ())
+    rollups_campaign_days_resum(organization=instance.organization, campaign_days=days)

@@ -147,3 +147,23 @@ def test_the_leaderboard_reads_running_totals_in_one_query(
     with tenant_a.context(), django_assert_num_queries(1):
         totals = collaboration_range_totals(organization=org, campaign=campaign)
     assert set(totals) <= {c.pk for c in collabs} and totals
+
+
+@pytest.mark.django_db
+def test_a_deleted_collaborations_campaign_days_are_summed_again_without_it(tenant_a):
+    from tests.tracking.results_world import results_world
+
+    org = tenant_a.organization
+    with tenant_a.context():
+        world = results_world(org)
+        before = CampaignDailyRollup.objects.get(campaign=world.campaign, day=world.day,
+                                                 currency="USD")  # fmt: skip
+        assert (before.clicks, before.cost) == (130, Decimal("300") + Decimal("200"))
+        bob = world.bob
+        bob.delete()  # the admin's delete; the app cancels instead once a pitch went out
+        after = {(r.day, r.currency): r for r in
+                 CampaignDailyRollup.objects.filter(campaign=world.campaign)}  # fmt: skip
+        assert after[(world.day, "USD")].clicks == 100
+        assert after[(world.day, "USD")].cost == Decimal("200")
+        assert not RunningTotal.objects.filter(collaboration_id=bob.pk).exists()
+        assert _campaign_days(world.campaign) == _campaign_days_from_daily(world.campaign)

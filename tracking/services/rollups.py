@@ -266,12 +266,15 @@ WHERE r.organization_id = %(org)s AND r.collaboration_id = k.collaboration_id
   AND r.day = k.day
 """
 
-# The campaign days the marked days belong to, summed again from their DailyRollup rows
-# (just rewritten above, in the same transaction).
+# The campaign days the marked days belong to, plus any (campaign, day) pairs given as
+# such (a deleted collaboration's, which no longer leads to its campaign), summed again
+# from their DailyRollup rows (just rewritten, in the same transaction).
 _CAMPAIGN_DAYS = f"""
-SELECT DISTINCT co.campaign_id, k.day
+SELECT co.campaign_id, k.day
 FROM unnest(%(collaborations)s::bigint[], %(days)s::date[]) AS k(collaboration_id, day)
 JOIN {_T["collaboration"]} co ON co.id = k.collaboration_id
+UNION
+SELECT * FROM unnest(%(campaigns)s::bigint[], %(campaign_days)s::date[])
 """
 
 _DELETE_CAMPAIGN_ROLLUPS = f"""
@@ -336,6 +339,7 @@ WHERE d.organization_id = %(org)s AND d.id = k.id AND d.marked_at = k.marked_at
 
 def _derive(cursor, params: dict) -> None:
     # params: org, collaborations and days (the DailyRollup rows just rewritten).
+    params = {"campaigns": [], "campaign_days": [], **params}
     cursor.execute(_DELETE_CAMPAIGN_ROLLUPS, params)
     cursor.execute(_INSERT_CAMPAIGN_ROLLUPS, params)
     cursor.execute(_DELETE_RUNNING, params)
@@ -355,6 +359,37 @@ def rollups_derive(
               "days": [d for _, d in pairs]}  # fmt: skip
     with transaction.atomic(), connection.cursor() as cursor:
         _derive(cursor, params)
+
+
+def rollups_campaign_days_of(
+    *, organization: Organization, collaboration_id: int
+) -> list[tuple[int, datetime.date]]:
+    """The (campaign id, day) pairs a collaboration has DailyRollup rows on: read before it
+    is deleted, to sum those campaign days again without it (rollups_campaign_days_resum)."""
+    # The base manager, like Django's own collector: a deletion may run outside a tenant
+    # scope (the admin's, an organization's cascade); the organization is still explicit.
+    return list(
+        DailyRollup._base_manager.filter(organization=organization)
+        .filter(collaboration_id=collaboration_id)
+        .values_list("campaign_id", "day")
+        .distinct()
+    )
+
+
+def rollups_campaign_days_resum(
+    *, organization: Organization, campaign_days: Iterable[tuple[int, datetime.date]]
+) -> None:
+    """Sum these campaign days again from the DailyRollup rows left (a collaboration and
+    its rows were deleted: its running totals went with it, its campaign days did not)."""
+    pairs = sorted(set(campaign_days))
+    if not pairs:
+        return
+    params = {"org": organization.pk, "collaborations": [], "days": [],
+              "campaigns": [c for c, _ in pairs],
+              "campaign_days": [d for _, d in pairs]}  # fmt: skip
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(_DELETE_CAMPAIGN_ROLLUPS, params)
+        cursor.execute(_INSERT_CAMPAIGN_ROLLUPS, params)
 
 
 RECOMPUTE_BATCH = 500
