@@ -40,11 +40,13 @@ class RefreshesDerived:
             refresh_derived(organization=organization, creator_ids=ids)
 
     def delete_queryset(self, request, queryset):
-        touched = {(o.organization, c) for o in queryset for c in self._creator_ids(o)}
+        touched: dict = {}  # organization: creator ids, one refresh each
+        for obj in queryset.select_related("organization"):
+            touched.setdefault(obj.organization, set()).update(self._creator_ids(obj))
         super().delete_queryset(request, queryset)
         if queryset.model is not Creator:
-            for organization, creator_id in touched:
-                refresh_derived(organization=organization, creator_ids=[creator_id])
+            for organization, creator_ids in touched.items():
+                refresh_derived(organization=organization, creator_ids=creator_ids)
 
 
 class SocialAccountInline(admin.TabularInline):

@@ -42,7 +42,7 @@ def collaboration_deleting(sender, instance, **kwargs) -> None:
 
 
 def collaboration_deleted(sender, instance, **kwargs) -> None:
-    from tracking.services.rollups import rollups_campaign_days_resum
+    from tracking.services.rollups import rollups_derive
 
     days = getattr(instance, "_rollup_campaign_days", ())
-    rollups_campaign_days_resum(organization=instance.organization, campaign_days=days)
+    rollups_derive(organization=instance.organization, campaign_days=days)

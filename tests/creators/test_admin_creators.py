@@ -65,3 +65,13 @@ def test_the_creator_page_in_the_admin_edits_accounts_inline(tenant_a, staff):
     assert page.status_code == 200
     body = page.content.decode()
     assert "derm_one" in body and 'name="accounts-0-followers"' in body
+
+
+def test_accounts_deleted_in_bulk_refresh_their_creators_once(tenant_a, staff):
+    creator, account = _creator(tenant_a)
+    response = staff.post("/admin/creators/socialaccount/", {
+        "action": "delete_selected", "_selected_action": [account.pk], "post": "yes"})  # fmt: skip
+    assert response.status_code == 302
+    with tenant_a.context():
+        assert not SocialAccount.objects.filter(pk=account.pk).exists()
+    assert _followers(tenant_a, creator) == 0

@@ -194,11 +194,10 @@ def leaderboard(
     date_from: datetime.date | None = None,
     date_to: datetime.date | None = None,
     platform: str | None = None,
-    totals: dict | None = None,
 ) -> list[dict]:
     """One row per collaboration of the campaign (every one, with or without results):
-    {"collaboration": Collaboration (creator loaded), "kpis": Kpis}. Two queries, one
-    when `totals` (by collaboration, from rollup_totals_by) is given."""
+    {"collaboration": Collaboration (creator's name loaded), "kpis": Kpis}. Two queries:
+    the collaborations, and their figures from the running totals."""
 
     collaborations = (
         Collaboration.objects.for_org(organization)
@@ -210,11 +209,13 @@ def leaderboard(
               "creator__organization_id", "creator__name")
         .order_by("creator__name", "id")
     )  # fmt: skip
-    if totals is None:
-        totals = collaboration_range_totals(
-            organization=organization, campaign=campaign, date_from=date_from,
-            date_to=date_to, platform=platform,
-        )  # fmt: skip
+    totals = collaboration_range_totals(
+        organization=organization,
+        campaign=campaign,
+        date_from=date_from,
+        date_to=date_to,
+        platform=platform,
+    )
     return [
         {"collaboration": c, "kpis": kpis(totals.get(c.pk, Totals()), objective=campaign.objective)}
         for c in collaborations

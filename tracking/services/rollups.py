@@ -338,7 +338,8 @@ WHERE d.organization_id = %(org)s AND d.id = k.id AND d.marked_at = k.marked_at
 
 
 def _derive(cursor, params: dict) -> None:
-    # params: org, collaborations and days (the DailyRollup rows just rewritten).
+    # params: org, collaborations and days (the DailyRollup rows just rewritten), and
+    # optionally campaigns and campaign_days (campaign days to sum again as such).
     params = {"campaigns": [], "campaign_days": [], **params}
     cursor.execute(_DELETE_CAMPAIGN_ROLLUPS, params)
     cursor.execute(_INSERT_CAMPAIGN_ROLLUPS, params)
@@ -347,16 +348,22 @@ def _derive(cursor, params: dict) -> None:
 
 
 def rollups_derive(
-    *, organization: Organization, collaboration_days: Iterable[tuple[int, datetime.date]]
+    *,
+    organization: Organization,
+    collaboration_days: Iterable[tuple[int, datetime.date]] = (),
+    campaign_days: Iterable[tuple[int, datetime.date]] = (),
 ) -> None:
     """Sum the campaign days and running totals again from the DailyRollup rows of these
-    (collaboration id, day) pairs. The worker does this for every day it recomputes; call
-    it after writing DailyRollup rows any other way (a fixture, a repair)."""
-    pairs = sorted(set(collaboration_days))
-    if not pairs:
+    (collaboration id, day) pairs, and the campaign days of these (campaign id, day)
+    pairs (a deleted collaboration's: its running totals went with it). The worker does
+    this for every day it recomputes; call it after writing or deleting DailyRollup rows
+    any other way (a fixture, a repair, a deletion)."""
+    pairs, campaign_pairs = sorted(set(collaboration_days)), sorted(set(campaign_days))
+    if not pairs and not campaign_pairs:
         return
     params = {"org": organization.pk, "collaborations": [c for c, _ in pairs],
-              "days": [d for _, d in pairs]}  # fmt: skip
+              "days": [d for _, d in pairs], "campaigns": [c for c, _ in campaign_pairs],
+              "campaign_days": [d for _, d in campaign_pairs]}  # fmt: skip
     with transaction.atomic(), connection.cursor() as cursor:
         _derive(cursor, params)
 
@@ -365,7 +372,7 @@ def rollups_campaign_days_of(
     *, organization: Organization, collaboration_id: int
 ) -> list[tuple[int, datetime.date]]:
     """The (campaign id, day) pairs a collaboration has DailyRollup rows on: read before it
-    is deleted, to sum those campaign days again without it (rollups_campaign_days_resum)."""
+    is deleted, to sum those campaign days again without it (rollups_derive)."""
     # The base manager, like Django's own collector: a deletion may run outside a tenant
     # scope (the admin's, an organization's cascade); the organization is still explicit.
     return list(
@@ -374,22 +381,6 @@ def rollups_campaign_days_of(
         .values_list("campaign_id", "day")
         .distinct()
     )
-
-
-def rollups_campaign_days_resum(
-    *, organization: Organization, campaign_days: Iterable[tuple[int, datetime.date]]
-) -> None:
-    """Sum these campaign days again from the DailyRollup rows left (a collaboration and
-    its rows were deleted: its running totals went with it, its campaign days did not)."""
-    pairs = sorted(set(campaign_days))
-    if not pairs:
-        return
-    params = {"org": organization.pk, "collaborations": [], "days": [],
-              "campaigns": [c for c, _ in pairs],
-              "campaign_days": [d for _, d in pairs]}  # fmt: skip
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(_DELETE_CAMPAIGN_ROLLUPS, params)
-        cursor.execute(_INSERT_CAMPAIGN_ROLLUPS, params)
 
 
 RECOMPUTE_BATCH = 500
@@ -536,25 +527,20 @@ def rollups_refresh(*, organization: Organization, max_batches: int = 1000) -> i
 
 def rollups_mark_dirty_from_stage(cursor, stage_table: str) -> int:
     """Mark the (organization, collaboration, day) of every click in a staging table (the
-    click flush's), with one statement on the flush's own cursor and transaction. The day
-    is the click's date in its organization's timezone."""
+    click flush's slow path), on the flush's own cursor and transaction. The day is the
+    click's date in its organization's timezone."""
     if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_.]*", stage_table):
         raise ValueError(f"not a table name: {stage_table!r}")
     cursor.execute(
         f"""
-        INSERT INTO {_T["dirty"]} (organization_id, collaboration_id, day, marked_at,
-                                   created_at, updated_at)
-        SELECT k.organization_id, k.collaboration_id, k.day, clock_timestamp(), now(), now()
-        FROM (SELECT DISTINCT s.organization_id, l.collaboration_id,
-                     (s.clicked_at AT TIME ZONE o.timezone)::date AS day
-              FROM {stage_table} s
-              JOIN {_T["link"]} l ON l.id = s.link_id AND l.organization_id = s.organization_id
-              JOIN {_T["organization"]} o ON o.id = s.organization_id) k
-        ON CONFLICT (organization_id, collaboration_id, day)
-        DO UPDATE SET marked_at = EXCLUDED.marked_at
+        SELECT DISTINCT s.organization_id, l.collaboration_id,
+               (s.clicked_at AT TIME ZONE o.timezone)::date
+        FROM {stage_table} s
+        JOIN {_T["link"]} l ON l.id = s.link_id AND l.organization_id = s.organization_id
+        JOIN {_T["organization"]} o ON o.id = s.organization_id
         """
     )
-    return cursor.rowcount
+    return rollups_mark_dirty_days(cursor, cursor.fetchall())
 
 
 def rollups_mark_dirty_days(cursor, days: Iterable[tuple[int, int, datetime.date]]) -> int:
