@@ -14,7 +14,7 @@ from datetime import UTC
 
 import psycopg
 import pytest
-from django.db import connection
+from django.db import DatabaseError, connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
@@ -147,6 +147,39 @@ def test_a_click_both_buffered_and_in_the_fallback_queue_is_stored_once(tenant_a
     assert clicks.flush_clicks() == 3
     ids = stored_ids(tenant_a)
     assert len(ids) == len(set(ids)) == 4 and twice in ids
+
+
+def test_a_batch_taken_ahead_of_a_failed_store_waits_for_the_next_flush(
+    tenant_a, redis_client, monkeypatch
+):
+    # The flush moves the next batch out of the buffer while it stores one. When storing
+    # fails, both the failed batch and the one moved ahead stay pending: nothing is lost,
+    # and the next flush stores each click once.
+    with tenant_a.context():
+        _c, link = linked(tenant_a.organization)
+    at = datetime.datetime(2026, 11, 3, 12, tzinfo=UTC)
+    sent = [line(tenant_a.organization.pk, link.pk, at + datetime.timedelta(seconds=n))
+            for n in range(5)]  # fmt: skip
+    redis_client.rpush(clicks._key(clicks.BUFFER), *sent)
+    store, calls = clicks.copy_lines, []
+
+    def second_store_fails(lines, batch_id):
+        calls.append(batch_id)
+        if len(calls) == 2:
+            raise DatabaseError("the database went away")
+        return store(lines, batch_id)
+
+    monkeypatch.setattr(clicks, "copy_lines", second_store_fails)
+    with pytest.raises(DatabaseError):
+        clicks.flush_clicks(batch_size=2)
+    pending = {b.decode() for b in redis_client.smembers(clicks._key(clicks.PENDING))}
+    assert calls[1] in pending and len(pending) == 2  # the failed batch, the one ahead
+    assert not redis_client.llen(clicks._key(clicks.BUFFER))
+    assert len(stored_ids(tenant_a)) == 2
+    monkeypatch.setattr(clicks, "copy_lines", store)
+    assert clicks.flush_clicks(batch_size=2) == 3
+    assert stored_ids(tenant_a) == sorted(x[:32].decode() for x in sent)
+    assert not redis_client.smembers(clicks._key(clicks.PENDING))
 
 
 def test_undecided_and_json_lines_still_take_the_staged_path(tenant_a):
