@@ -306,8 +306,13 @@ class CreatorFilterSet(django_filters.FilterSet):
 
 
 def sort_of(data) -> str:
-    """The sort in effect: as asked, else relevance for a text search, else fit."""
-    return data.get("sort") or ("relevance" if data.get("q") else "fit")
+    """The sort in effect: as asked, else relevance for a text search, else fit. Relevance
+    without words to rank by is the default, fit (the form's first option says
+    "Relevance", so a search without words sends it)."""
+    sort = data.get("sort")
+    if sort == "relevance" and not data.get("q"):
+        sort = None
+    return sort or ("relevance" if data.get("q") else "fit")
 
 
 def target_from(data: dict) -> scoring.Target:

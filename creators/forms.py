@@ -110,6 +110,31 @@ class AccountForm(forms.Form):
     audience_gender = JsonShareField(required=False, help_text=f"{', '.join(GENDERS)}")
     audience_interests = JsonShareField(required=False, help_text="e.g. skincare:60, fitness:20")
     brands_mentioned = CommaListField(required=False, help_text="Brands in past sponsored posts")
+    # Set by an account's own edit form, which shows every current figure: there a blank
+    # field clears the figure. In the add form a blank field keeps what the account has.
+    replace = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+    FIGURES = ("url", "followers", "avg_views", "engagement_rate", "credibility",
+               "sponsored_ratio", "audience_countries", "audience_ages", "audience_gender",
+               "audience_interests", "brands_mentioned")  # fmt: skip
+
+    @classmethod
+    def for_account(cls, account) -> AccountForm:
+        """The edit form of one account, filled with its current figures."""
+        initial = {name: getattr(account, name) for name in ("platform", "handle", *cls.FIGURES)}
+        form = cls(initial={**initial, "replace": True}, auto_id=f"id_account{account.pk}_%s")
+        # The account is named by its platform and handle: they are not edited here.
+        form.fields["platform"].widget = form.fields["handle"].widget = forms.HiddenInput()
+        return form
+
+    def account_data(self) -> dict:
+        """What to write: every figure when replacing, else only the fields filled in (an
+        update of one figure must not wipe the others, nor stamp them as typed by hand)."""
+        data = {k: v for k, v in self.cleaned_data.items() if k != "replace"}
+        if self.cleaned_data.get("replace"):
+            return data
+        return {k: v for k, v in data.items()
+                if k in ("platform", "handle") or str(self.data.get(k, "")).strip()}  # fmt: skip
 
 
 class CredentialForm(forms.Form):

@@ -134,6 +134,7 @@ def clean_account_figures(figures: Mapping[str, Any]) -> dict[str, Any]:
 def apply_creator_fields(creator: Creator, data: Mapping[str, Any]) -> None:
     """Set profile fields from input, normalized, with the credential-status rule; the
     form, the API and the importer all go through here (the caller saves)."""
+    checked = creator.credentials
     for name in CREATOR_FIELDS:
         if name in data:
             value = data[name]
@@ -146,6 +147,15 @@ def apply_creator_fields(creator: Creator, data: Mapping[str, Any]) -> None:
             setattr(creator, name, value)
     if creator.credentials and creator.credential_status == CredentialStatus.NONE:
         creator.credential_status = CredentialStatus.UNVERIFIED
+    if (
+        creator.pk
+        and creator.credentials != checked
+        and creator.credential_status in (CredentialStatus.VERIFIED, CredentialStatus.REJECTED)
+    ):
+        # A check vouched for the credentials as they read then; new wording is unchecked.
+        creator.credential_status = CredentialStatus.UNVERIFIED
+        creator.credential_verified_by = None
+        creator.credential_verified_at = None
     if not creator.credentials:
         creator.credential_status = CredentialStatus.NONE
 
@@ -234,6 +244,10 @@ def account_upsert(
     stamp = {"source": source, "at": timezone.now().isoformat()}
     provenance = dict(account.provenance or {})
     for name, value in figures.items():
+        # A person saving a form that shows every figure vouches only for those changed;
+        # an API pull or an import re-states each figure it carries.
+        if source == Source.MANUAL and account.pk and getattr(account, name) == value:
+            continue
         setattr(account, name, value)
         provenance[name] = stamp
     account.provenance = provenance

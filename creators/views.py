@@ -17,7 +17,7 @@ from django.views.generic import TemplateView
 
 from creators import selectors, services
 from creators.exports import safe_cell
-from creators.filters import SORTS, TIER_CHOICES
+from creators.filters import SORTS, TIER_CHOICES, sort_of
 from creators.forms import (
     AccountForm,
     CreatorForm,
@@ -107,6 +107,7 @@ class DiscoveryView(OrganizationMixin, TemplateView):
             platforms=Platform.choices,
             tiers=TIER_CHOICES,
             sorts=SORTS,
+            sort=sort_of(filterset.form.cleaned_data if filterset.form.is_valid() else {}),
             age_buckets=AGE_BUCKETS,
             genders=GENDERS,
             weights=WEIGHTS,
@@ -213,6 +214,7 @@ class CreatorDetailView(OrganizationMixin, TemplateView):
             scorecard=selectors.creator_scorecard(creator=creator, params=target_params),
             target_query=target_params.urlencode(),
             account_form=AccountForm(),
+            account_edit_forms=[(a, AccountForm.for_account(a)) for a in creator.accounts.all()],
             credential_form=CredentialForm(
                 initial={
                     "credential_status": creator.credential_status,
@@ -288,7 +290,7 @@ class AccountAddView(_CreatorActionView):
         if not form.is_valid():
             raise ValidationError([f"{k}: {' '.join(v)}" for k, v in form.errors.items()])
         account = services.account_upsert(organization=self.organization, creator=creator,
-                                          data=form.cleaned_data)  # fmt: skip
+                                          data=form.account_data())  # fmt: skip
         return f"{account} saved."
 
 

@@ -27,6 +27,28 @@ def derm(org):
     )  # fmt: skip
 
 
+def test_new_credentials_wording_undoes_the_check_until_someone_looks_again(tenant_a):
+    from creators import services
+
+    org = tenant_a.organization
+    with tenant_a.context():
+        creator = services.credential_set_status(
+            organization=org, creator=derm(org), status="verified",
+            evidence_url="https://example.org/licence/123", verified_by=tenant_a.owner,
+        )  # fmt: skip
+        same = services.creator_update(organization=org, creator=creator,
+                                       data={"credentials": creator.credentials, "city": "Austin"})  # fmt: skip
+        assert (
+            same.credential_status == "verified" and same.credential_verified_by == tenant_a.owner
+        )
+        changed = services.creator_update(organization=org, creator=same,
+                                          data={"credentials": "MD, plastic surgeon"})  # fmt: skip
+        assert changed.credential_status == "unverified"
+        assert changed.credential_verified_by is None and changed.credential_verified_at is None
+    expertise = {c.key: c for c in scoring.scorecard(changed, US_SKIN).components}["expertise"]
+    assert expertise.value < 90  # the verified score is gone with the check
+
+
 def lifestyle(org):
     return make_creator(
         org, name="Glam Life Daily", role="influencer", niches=["lifestyle", "beauty"],

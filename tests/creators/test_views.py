@@ -8,6 +8,7 @@ import io
 
 import pytest
 
+from creators import services
 from creators.models import CreatorList, SavedSearch
 from kolhub.models import Role
 from tests.creators.factories import make_creator
@@ -46,6 +47,21 @@ def test_discovery_page_and_htmx_partial(tenant_a, two):
         HTTP_HX_HISTORY_RESTORE_REQUEST="true",
     )  # fmt: skip
     assert 'id="filters"' in restore.content.decode()
+
+
+def test_the_sort_shown_is_the_sort_in_effect(tenant_a, two):
+    client = tenant_a.client()
+    page = client.get(url(tenant_a))  # no words: by fit, and the form says so
+    assert page.context["sort"] == "fit"
+    assert '<option value="fit" selected>' in page.content.decode()
+    # "Relevance" with no words to rank by (what the form sent before) is the fit sort,
+    # pruned like it, not every match's fit computed and sorted.
+    relevance = client.get(url(tenant_a), {"sort": "relevance"}, HTTP_HX_REQUEST="true")
+    assert relevance.context["sort"] == "fit"
+    assert relevance.context["filterset"].fit_target() is not None
+    worded = client.get(url(tenant_a), {"q": "dermatologist"})
+    assert worded.context["sort"] == "relevance"
+    assert '<option value="relevance" selected>' in worded.content.decode()
 
 
 def test_invalid_filter_is_shown_as_invalid(tenant_a, two):
@@ -124,6 +140,40 @@ def test_creator_page_actions(tenant_a, two):
                 {"credential_status": "verified", "evidence_url": "https://example.org/x"})  # fmt: skip
     page = client.get(url(tenant_a, f"{derm.pk}/")).content.decode()
     assert "Met at AAD 2026" in page and "@anaderm" in page and "Verified" in page
+
+
+def test_updating_one_figure_keeps_the_others_and_their_provenance(tenant_a, two):
+    derm, _ = two
+    org = tenant_a.organization
+    with tenant_a.context():
+        account = services.account_upsert(
+            organization=org, creator=derm, source="api",
+            data={"platform": "youtube", "handle": "anaderm", "followers": 15000,
+                  "audience_countries": {"US": 55}, "brands_mentioned": ["DermaPure"]},
+        )  # fmt: skip
+    client = tenant_a.client(Role.MEMBER)
+    # The add form with the same platform and handle: only the filled field changes.
+    client.post(url(tenant_a, f"{derm.pk}/accounts/"),
+                {"platform": "youtube", "handle": "AnaDerm", "engagement_rate": "4.5"})  # fmt: skip
+    with tenant_a.context():
+        account.refresh_from_db()
+        assert account.followers == 15000 and account.audience_countries == {"US": 55}
+        assert account.brands_mentioned == ["DermaPure"]
+        assert account.provenance["followers"]["source"] == "api"
+        assert account.provenance["engagement_rate"]["source"] == "manual"
+    # The account's own edit form shows every figure; saving it as shown changes nothing,
+    # and a field emptied there is cleared.
+    page = client.get(url(tenant_a, f"{derm.pk}/"))
+    (edit,) = [f for a, f in page.context["account_edit_forms"] if a.pk == account.pk]
+    posted = {k: v for k, v in ((n, edit[n].value()) for n in edit.fields) if v is not None}
+    posted = {k: edit.fields[k].prepare_value(v) for k, v in posted.items()}
+    client.post(url(tenant_a, f"{derm.pk}/accounts/"), {**posted, "brands_mentioned": ""})
+    with tenant_a.context():
+        account.refresh_from_db()
+        assert account.followers == 15000 and account.audience_countries == {"US": 55}
+        assert account.brands_mentioned == []
+        assert account.provenance["followers"]["source"] == "api"
+        assert account.provenance["brands_mentioned"]["source"] == "manual"
 
 
 def test_account_with_bad_shares_is_refused_with_reason(tenant_a, two):
