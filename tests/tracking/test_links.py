@@ -140,6 +140,20 @@ def test_repeat_within_30_minutes_counts_once(tenant_a):
         assert (row.clicks_recorded, row.clicks_unique) == (5, 3)
 
 
+def test_behind_a_proxy_visitors_are_told_apart_by_forwarded_address(tenant_a, settings):
+    settings.PROXY_HOPS = 1
+    with tenant_a.context():
+        _c, link = linked(tenant_a.organization)
+    proxy = "10.0.0.2"  # every request reaches the app from the TLS proxy
+    visit(link.code, ip=proxy, HTTP_X_FORWARDED_FOR="203.0.113.7")
+    visit(link.code, ip=proxy, HTTP_X_FORWARDED_FOR="198.51.100.1")
+    visit(link.code, ip=proxy, HTTP_X_FORWARDED_FOR="192.0.2.9, 198.51.100.1")  # a repeat
+    assert clicks.flush_clicks() == 3
+    with tenant_a.context():
+        row = selectors.tracking_link_get(organization=tenant_a.organization, link_id=link.pk)
+        assert (row.clicks_recorded, row.clicks_unique) == (3, 2)
+
+
 def test_flush_twice_and_crash_before_ack_neither_loses_nor_duplicates(tenant_a):
     with tenant_a.context():
         _c, link = linked(tenant_a.organization)
