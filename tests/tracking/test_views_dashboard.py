@@ -182,3 +182,26 @@ def test_campaign_cost_includes_spend_allocated_to_no_creator(tenant_a):
                                            today=today)  # fmt: skip
         assert campaign_dashboard(organization=org, campaign=campaign, filters=only_tiktok,
                                   today=today).kpis.totals.cost == 0  # fmt: skip
+
+
+@pytest.mark.django_db
+def test_finished_campaign_shows_orders_credited_in_its_attribution_window(tenant_a):
+    from tracking.selectors.dashboard import campaign_dashboard, dashboard_filters
+
+    org = tenant_a.organization
+    with tenant_a.context():
+        campaign = make_campaign(org, start_date=datetime.date(2025, 1, 1),
+                                 end_date=datetime.date(2025, 1, 5),
+                                 attribution_window_days=3)  # fmt: skip
+        _seed(org, campaign, 1, 11)  # revenue d on Jan 1 + d; late orders after Jan 5
+        today = datetime.date(2025, 3, 1)
+        filters, _ = dashboard_filters(campaign=campaign, data={}, today=today)
+        assert (filters.date_from, filters.date_to) == (datetime.date(2025, 1, 1),
+                                                        datetime.date(2025, 1, 8))  # fmt: skip
+        board = campaign_dashboard(organization=org, campaign=campaign, filters=filters,
+                                   today=today)  # fmt: skip
+        assert board.kpis.totals.revenue == Decimal(0 + 1 + 2 + 3 + 4 + 5 + 6 + 7)
+        # While the window is still open, the range ends today.
+        filters, _ = dashboard_filters(campaign=campaign, data={},
+                                       today=datetime.date(2025, 1, 7))  # fmt: skip
+        assert filters.date_to == datetime.date(2025, 1, 7)

@@ -23,6 +23,7 @@ from tracking.selectors.metrics import share_of_voice
 from tracking.selectors.results import (
     daily_series,
     leaderboard,
+    results_default_end,
     rollup_totals_by,
     unallocated_spend,
 )
@@ -95,12 +96,13 @@ def dashboard_filters(*, campaign: Campaign, data: dict | None, today: datetime.
                       ) -> tuple[Filters, DashboardFilterForm]:  # fmt: skip
     """The filters to apply and the bound form (its errors shown beside the filter). An
     invalid filter falls back to its default instead of failing the page. Default range:
-    the campaign's start (or 30 days back) to its end or today, whichever is first."""
+    the campaign's start (or 30 days back) to today or, once the campaign has ended, the
+    close of its attribution window (late orders and refunds), whichever is first."""
     form = DashboardFilterForm(data or None)
     valid = form.is_valid() if data else False
     cleaned = form.cleaned_data if valid else {}
     start = campaign.start_date or today - datetime.timedelta(days=29)
-    end = min(campaign.end_date, today) if campaign.end_date else today
+    end = results_default_end(campaign=campaign, today=today)
     if end < start:
         end = start
     filters = Filters(
