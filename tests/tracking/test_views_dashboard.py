@@ -205,3 +205,28 @@ def test_finished_campaign_shows_orders_credited_in_its_attribution_window(tenan
         filters, _ = dashboard_filters(campaign=campaign, data={},
                                        today=datetime.date(2025, 1, 7))  # fmt: skip
         assert filters.date_to == datetime.date(2025, 1, 7)
+
+
+@pytest.mark.django_db
+def test_a_cpa_target_reads_as_not_met_when_the_cpa_is_above_it(tenant_a):
+    org = tenant_a.organization
+    with tenant_a.context():
+        campaign = make_campaign(org, start_date=datetime.date(2025, 1, 1),
+                                 end_date=datetime.date(2025, 1, 31))  # fmt: skip
+        for metric, value in (("cpa", "50"), ("conversions", "2")):
+            KpiTarget.objects.create(organization=org, campaign=campaign, metric=metric,
+                                     target_value=Decimal(value))  # fmt: skip
+        collaboration = make_collaboration(org, campaign)
+        DailyRollup.objects.create(organization=org, campaign=campaign,
+                                   collaboration=collaboration, day=datetime.date(2025, 1, 2),
+                                   platform="instagram", currency="USD", conversions=2,
+                                   cost=Decimal("200.00"))  # fmt: skip
+        rollups_derive(organization=org,
+                       collaboration_days=[(collaboration.pk, datetime.date(2025, 1, 2))])  # fmt: skip
+    body = tenant_a.client("viewer").get(url(org, campaign)).content.decode()
+    # CPA 100 against a target of at most 50: not met, half way (not 200 %).
+    cpa = body[body.index('data-target="cpa"') :].split("</tr>")[0]
+    assert "at most 50.00 USD" in cpa and "100.00 USD" in cpa
+    assert 'data-met="no">Not met<' in cpa and "50.0%" in cpa and "200.0%" not in cpa
+    conversions = body[body.index('data-target="conversions"') :].split("</tr>")[0]
+    assert 'data-met="yes">Met<' in conversions and "100.0%" in conversions

@@ -125,6 +125,8 @@ class TargetRow:
     actual: Decimal | int | None
     progress: Decimal | None
     pace: Decimal | None
+    met: bool | None
+    lower_is_better: bool
     unit: str
 
 
@@ -195,12 +197,10 @@ def campaign_dashboard(*, organization: Organization, campaign: Campaign, filter
         elapsed = (today - campaign.start_date).days + 1
     for target in KpiTarget.objects.for_org(organization).filter(campaign=campaign):
         actual = value_of(target.metric)
-        targets.append(TargetRow(
-            target=target, actual=actual, unit=unit_of(target.metric),
-            **dict(zip(("progress", "pace"), target_figures(
-                target.metric, actual, target.target_value, elapsed_days=elapsed,
-                total_days=total_days), strict=True)),
-        ))  # fmt: skip
+        status = target_figures(target.metric, actual, target.target_value,
+                                elapsed_days=elapsed, total_days=total_days)  # fmt: skip
+        targets.append(TargetRow(target=target, actual=actual, unit=unit_of(target.metric),
+                                 **dataclasses.asdict(status)))  # fmt: skip
     series = [
         (day, kpis(day_totals, objective=campaign.objective))
         for day, day_totals in daily_series(
