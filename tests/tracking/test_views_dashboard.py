@@ -46,7 +46,7 @@ def test_results_page_shows_rollup_figures_targets_and_other_currencies(tenant_a
     assert 'data-target="revenue"' in body
     assert "not converted" in body and "EUR" in body
     assert body.count("data-collaboration=") == 2
-    assert "vendor/chart.umd.min.js" in body and 'hx-trigger="every 30s"' in body
+    assert "vendor/chart.umd.min.js" in body and 'hx-trigger="every 20s"' in body
 
 
 @pytest.mark.django_db
