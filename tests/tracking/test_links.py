@@ -204,6 +204,47 @@ def test_deleted_link_stops_redirecting(tenant_a, django_capture_on_commit_callb
     assert visit(link.code).status_code == 404
 
 
+def test_link_deleted_with_its_collaboration_stops_redirecting(
+    tenant_a, django_capture_on_commit_callbacks
+):
+    from campaigns.services import collaboration_remove
+
+    with tenant_a.context():
+        collaboration, link = linked(tenant_a.organization)
+    assert visit(link.code).status_code == 302  # the code is now cached in Redis
+    with tenant_a.context(), django_capture_on_commit_callbacks(execute=True):
+        collaboration_remove(organization=tenant_a.organization, collaboration=collaboration)
+    assert not LinkCode.objects.filter(code=link.code).exists()
+    assert not clicks._redis().exists(clicks._key(f"target:{link.code}"))
+    assert visit(link.code).status_code == 404
+
+
+def test_admin_cannot_add_or_edit_links_and_its_delete_releases_the_code(
+    tenant_a, django_capture_on_commit_callbacks
+):
+    from kolhub.models import User
+
+    with tenant_a.context():
+        _c, link = linked(tenant_a.organization)
+    assert visit(link.code).status_code == 302
+    staff = User.objects.create_superuser("staff@platform.test", "pw-for-tests-1")
+    client = Client()
+    client.force_login(staff)
+    assert client.get("/admin/tracking/trackinglink/add/").status_code == 403
+    change = f"/admin/tracking/trackinglink/{link.pk}/change/"
+    page = client.get(change)
+    assert page.status_code == 200 and 'name="destination_url"' not in page.content.decode()
+    assert 'name="collaboration"' not in page.content.decode()
+    client.post(change, {"destination_url": "https://evil.example/", "platform": "tiktok"})
+    with tenant_a.context():
+        link.refresh_from_db()
+        assert link.destination_url.startswith("https://shop.example/")
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/admin/tracking/trackinglink/{link.pk}/delete/", {"post": "yes"})
+    assert not LinkCode.objects.filter(code=link.code).exists()
+    assert visit(link.code).status_code == 404
+
+
 def test_beat_flushes_by_a_registered_task():
     from kolhub.celery import app
     from tracking.tasks import flush_clicks_task
