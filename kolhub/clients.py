@@ -5,8 +5,13 @@ counts the same requests."""
 
 from __future__ import annotations
 
+import logging
+
+import redis
 from django.conf import settings
 from django.core.cache import cache
+
+log = logging.getLogger(__name__)
 
 
 def client_ip(request) -> str | None:
@@ -23,9 +28,15 @@ def client_ip(request) -> str | None:
 
 def hits(key: str, *, window_seconds: int) -> int:
     """Count one more request under `key` (which should name its time window) and return
-    the count so far; the key expires a little after its window."""
-    cache.add(key, 0, timeout=window_seconds + 60)
+    the count so far; the key expires a little after its window.
+
+    Fails open (counts 0) when Redis is unreachable: these endpoints (the lead form,
+    the postback, /verify/) must keep working through an outage, as the redirect does."""
     try:
+        cache.add(key, 0, timeout=window_seconds + 60)
         return cache.incr(key)
     except ValueError:  # expired between add and incr
         return 1
+    except redis.RedisError:
+        log.warning("rate limit not applied to %s: Redis unavailable", key.split(":", 1)[0])
+        return 0

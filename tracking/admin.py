@@ -97,9 +97,16 @@ class TrackingLinkAdmin(TenantAdmin):
     list_display = ["code", "organization", "collaboration", "platform", "destination_url"]
     list_filter = ("organization", "platform")
     search_fields = ["code", "destination_url"]
-    raw_id_fields = ["collaboration", "created_by"]
-    # The code and URL are written by tracking.services with the LinkCode register.
-    readonly_fields = ("code", "tracked_url", "created_at", "updated_at")
+    # Links are made in the app (tracking.services.tracking_link_create): the code, the
+    # tracked URL, the LinkCode register and its Redis cache are built together from the
+    # collaboration, platform and destination, so none of them is editable here. Deleting
+    # is allowed: tracking.receivers releases the code.
+    fields = ["organization", "collaboration", "platform", "destination_url", "tracked_url",
+              "code", "created_by", "created_at", "updated_at"]  # fmt: skip
+    readonly_fields = tuple(fields)
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
 
 
 @admin.register(Click)

@@ -8,11 +8,13 @@ class TrackingConfig(AppConfig):
         from django.db.models.signals import post_delete, post_save, pre_delete
 
         from campaigns.models import Collaboration, LivePost
+        from tracking.models import TrackingLink
         from tracking.receivers import (
             collaboration_deleted,
             collaboration_deleting,
             live_post_deleting,
             live_post_saved,
+            tracking_link_deleted,
         )
 
         post_save.connect(live_post_saved, sender=LivePost,
@@ -24,6 +26,9 @@ class TrackingConfig(AppConfig):
                            dispatch_uid="tracking.collaboration_rollups_note")  # fmt: skip
         post_delete.connect(collaboration_deleted, sender=Collaboration,
                             dispatch_uid="tracking.collaboration_rollups_resum")  # fmt: skip
+        # A link deleted by a cascade must not keep redirecting (LinkCode, Redis cache).
+        post_delete.connect(tracking_link_deleted, sender=TrackingLink,
+                            dispatch_uid="tracking.tracking_link_code_release")  # fmt: skip
 
     def seed_demo(self, *, organizations, stdout) -> None:
         """kolhub's seed_demo hook: a promo code, a landing page and a few leads on each

@@ -88,6 +88,7 @@ from django.utils import timezone
 from redis.backoff import NoBackoff
 from redis.retry import Retry
 
+from kolhub.clients import client_ip
 from tracking.click_ids import new_click_id
 from tracking.models import ClickBatch, ClickFallback, LinkCode, UserAgentClass
 
@@ -304,7 +305,8 @@ def _click_of(request, click_id: str) -> _Click:
     return _Click(
         click_id=click_id,
         at=timezone.now(),
-        visitor=visitor_hash(request.META.get("REMOTE_ADDR", ""), agent),
+        # Behind the TLS proxy REMOTE_ADDR is the proxy's: every visitor would be one.
+        visitor=visitor_hash(client_ip(request) or "", agent),
         ua=user_agent_class(agent),
         ref=(urlsplit(request.headers.get("Referer", "")).hostname or "")[:255],
     )

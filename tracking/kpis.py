@@ -140,36 +140,54 @@ def kpis(totals: Totals, *, objective: str) -> Kpis:
     return Kpis(totals=totals, objective=objective)
 
 
-def progress(actual, target) -> Decimal | None:
-    """Actual / target."""
-    return ratio(actual, target) if actual is not None else None
+# METRICS.md's cost KPIs that can carry a target (campaigns.Metric): a CPA or a cost per
+# lead meets its target at or below it, so progress reads target / actual.
+LOWER_IS_BETTER = frozenset({Metric.CPA, Metric.COST_PER_LEAD})
+
+
+def progress(actual, target, *, lower_is_better: bool = False) -> Decimal | None:
+    """Actual / target (target / actual for a lower-is-better KPI): 1 or more is on
+    target either way."""
+    if actual is None:
+        return None
+    return ratio(target, actual) if lower_is_better else ratio(actual, target)
 
 
 def pace(actual, target, *, elapsed_days: int, total_days: int) -> Decimal | None:
     """Actual / what the target expects by today (a straight line from start to end).
-    Lower-is-better targets (CPA, cost per lead) read the other way round; the caller
-    decides what good means, this only reports the ratio."""
+    Only for figures that add up over the campaign, which are all higher-is-better."""
     if actual is None or not total_days or elapsed_days <= 0:
         return None
     expected = Decimal(target) * Decimal(min(elapsed_days, total_days)) / Decimal(total_days)
     return ratio(actual, expected)
 
 
+@dataclasses.dataclass(frozen=True)
+class TargetFigures:
+    progress: Decimal | None
+    pace: Decimal | None
+    met: bool | None  # None while the KPI is undefined ("—")
+    lower_is_better: bool
+
+
 def target_figures(metric: str, actual, target_value, *, elapsed_days: int,
-                   total_days: int) -> tuple[Decimal | None, Decimal | None]:  # fmt: skip
-    """(progress, pace) of one KPI target. A percentage target is stored as the marketer
-    typed it (2.5 for 2.5 %) while the KPI is a ratio (0.025), so it is scaled first.
-    Pace is for figures that add up over the campaign (counts and money); a rate (CTR,
-    ROAS, CPA) has no "expected by today", so its pace is None ("—")."""
+                   total_days: int) -> TargetFigures:  # fmt: skip
+    """Progress, pace and whether one KPI target is met. A percentage target is stored as
+    the marketer typed it (2.5 for 2.5 %) while the KPI is a ratio (0.025), so it is
+    scaled first. Pace is for figures that add up over the campaign (counts and money); a
+    rate (CTR, ROAS, CPA) has no "expected by today", so its pace is None ("—")."""
     target = Decimal(target_value)
     if unit_of(metric) == "percent":
         target = target / 100
+    lower = metric in LOWER_IS_BETTER
     cumulative = metric in COUNTS or metric in MONEYS or metric == Metric.CONVERSIONS
-    return (
-        progress(actual, target),
-        pace(actual, target, elapsed_days=elapsed_days, total_days=total_days)
+    return TargetFigures(
+        progress=progress(actual, target, lower_is_better=lower),
+        pace=pace(actual, target, elapsed_days=elapsed_days, total_days=total_days)
         if cumulative
         else None,
+        met=None if actual is None else (actual <= target if lower else actual >= target),
+        lower_is_better=lower,
     )
 
 

@@ -46,3 +46,11 @@ def collaboration_deleted(sender, instance, **kwargs) -> None:
 
     days = getattr(instance, "_rollup_campaign_days", ())
     rollups_derive(organization=instance.organization, campaign_days=days)
+
+
+def tracking_link_deleted(sender, instance, **kwargs) -> None:
+    """Any deleted link, by tracking_link_delete or by a cascade (its collaboration,
+    campaign or organization), gives up its short code and the code's cached target."""
+    from tracking.services.touchpoints import tracking_link_code_release
+
+    tracking_link_code_release(link=instance)

@@ -1,6 +1,8 @@
 """CSV of every results table: the per-creator leaderboard, the daily series, the
-conversions with their credit rule, the attribution ledger with its evidence, and the
-organization overview. The web pages and the API call the same functions.
+conversions with their credit rule, the attribution ledger with its evidence, the
+organization overview, the tracking links with their clicks, the promo codes with their
+redemptions, the overlaps and the code-leak flags. The web pages and the API call the
+same functions.
 
 Figures come from tracking.kpis (raw values, with "—" for an undefined ratio, as on the
 screen). Every cell goes through creators.exports.safe_cell, so a creator named
@@ -16,7 +18,9 @@ from collections.abc import Iterable
 
 from creators.exports import safe_cell
 from tracking.kpis import Kpis, Totals
-from tracking.models import AttributionEntry, Conversion
+from tracking.models import AttributionEntry, Conversion, TrackingLink
+from tracking.selectors.leaks import LeakFlag, Redemptions
+from tracking.selectors.ledger import Candidate, Overlap
 from tracking.selectors.overview import Overview
 
 LEADERBOARD_COLUMNS = [
@@ -35,6 +39,19 @@ LEDGER_COLUMNS = [
     "id", "created_at", "effective_at", "kind", "rule", "conversion", "creator", "campaign",
     "conversions", "revenue", "currency", "platform", "reverses", "reason", "evidence",
 ]  # fmt: skip
+LINK_COLUMNS = [
+    "creator", "platform", "code", "destination_url", "tracked_url", "clicks_recorded",
+    "clicks_unique", "created_at",
+]  # fmt: skip
+PROMO_CODE_COLUMNS = [
+    "creator", "code", "discount_kind", "discount_value", "active", "redemptions",
+    "last_redeemed_at",
+]  # fmt: skip
+OVERLAP_COLUMNS = [
+    "conversion", "effective_at", "credited_creator", "credited_campaign", "rule", "standing",
+    "other_candidates",
+]  # fmt: skip
+LEAK_COLUMNS = ["code", "creator", "redemptions", "top_audience_countries", "reasons"]
 OVERVIEW_COLUMNS = [
     "campaign", "status", "objective", "start_date", "end_date", "currency", "clicks",
     "conversions", "leads", "revenue", "cost", "cpa", "roas", "roi", "headline",
@@ -125,3 +142,54 @@ def overview_csv(overview: Overview) -> str:
     for currency, k in overview.totals.items():
         rows.append({"campaign": f"Total ({currency})", "currency": currency, **_kpi_cells(k)})
     return _write(OVERVIEW_COLUMNS, rows)
+
+
+def links_csv(links: Iterable[TrackingLink]) -> str:
+    """links: tracking.selectors.tracking_link_list() (annotated with clicks)."""
+    return _write(LINK_COLUMNS, (
+        {"creator": link.collaboration.creator.name, "platform": link.platform,
+         "code": link.code, "destination_url": link.destination_url,
+         "tracked_url": link.tracked_url, "clicks_recorded": link.clicks_recorded,
+         "clicks_unique": link.clicks_unique, "created_at": link.created_at.isoformat()}
+        for link in links
+    ))  # fmt: skip
+
+
+def promo_codes_csv(rows: Iterable[Redemptions]) -> str:
+    """rows: tracking.selectors.leaks.promo_code_redemption_list()."""
+    return _write(PROMO_CODE_COLUMNS, (
+        {"creator": r.code.collaboration.creator.name, "code": r.code.code,
+         "discount_kind": r.code.discount_kind,
+         "discount_value": "" if r.code.discount_value is None else r.code.discount_value,
+         "active": "yes" if r.code.is_active else "no", "redemptions": r.redemptions,
+         "last_redeemed_at": r.last_redeemed_at.isoformat() if r.last_redeemed_at else ""}
+        for r in rows
+    ))  # fmt: skip
+
+
+def _candidate(c: Candidate) -> str:
+    who = c.collaboration.creator.name if c.collaboration else "a collaboration no longer here"
+    return " · ".join(part for part in (who, c.rule, c.at[:16]) if part)
+
+
+def overlaps_csv(overlaps: Iterable[Overlap]) -> str:
+    """overlaps: tracking.selectors.ledger.overlap_list()."""
+    return _write(OVERLAP_COLUMNS, (
+        {"conversion": o.conversion.name or o.conversion.external_id,
+         "effective_at": o.credit.effective_at.isoformat(),
+         "credited_creator": o.winner.collaboration.creator.name,
+         "credited_campaign": o.winner.collaboration.campaign.name, "rule": o.credit.rule,
+         "standing": "yes" if o.standing else "withdrawn",
+         "other_candidates": "; ".join(_candidate(c) for c in o.others)}
+        for o in overlaps
+    ))  # fmt: skip
+
+
+def leaks_csv(flags: Iterable[LeakFlag]) -> str:
+    """flags: tracking.selectors.leaks.leak_flags()."""
+    return _write(LEAK_COLUMNS, (
+        {"code": f.code.code, "creator": f.creator.name, "redemptions": f.redemptions,
+         "top_audience_countries": " ".join(f.top_countries),
+         "reasons": "; ".join(f"{r.kind}: {r.message}" for r in f.reasons)}
+        for f in flags
+    ))  # fmt: skip

@@ -39,8 +39,10 @@ def test_dashboard_api_figures_and_filters(tenant_a, tenant_b):
     assert data["tiles"]["Consideration"]["clicks"] == 40
     assert data["tiles"]["Return"]["roas"] == "3"
     assert data["targets"] == [{"metric": "clicks", "target": "100.0000", "actual": 40,
-                                "progress": "0.4", "pace": "0.4"}]  # fmt: skip
-    assert len(data["daily"]) == 10 and data["daily"][1]["clicks"] == 40
+                                "progress": "0.4", "pace": "0.4", "met": False,
+                                "lower_is_better": False}]  # fmt: skip
+    # Mar 1 to the close of the 30-day attribution window after Mar 10.
+    assert len(data["daily"]) == 40 and data["daily"][1]["clicks"] == 40
     assert data["leaderboard"][0]["collaboration_id"] == collaboration.pk
     assert data["leaderboard"][0]["ctr"] is None  # no impressions: "—", never 0
     filtered = client.get(_url(org, campaign), {"platform": "instagram"}).json()

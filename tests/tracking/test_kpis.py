@@ -61,16 +61,32 @@ def test_pace_is_actual_over_expected_by_today():
 
 def test_targets_scale_percentages_and_pace_only_what_adds_up():
     # CTR target typed as 2.5 (%) against a CTR of 0.025: on target.
-    assert kpis.target_figures("ctr", Decimal("0.025"), Decimal("2.5"), elapsed_days=5,
-                               total_days=10) == (Decimal("1"), None)  # fmt: skip
+    ctr = kpis.target_figures("ctr", Decimal("0.025"), Decimal("2.5"), elapsed_days=5,
+                              total_days=10)  # fmt: skip
+    assert (ctr.progress, ctr.pace, ctr.met) == (Decimal("1"), None, True)
     # Revenue adds up over the campaign: half the target by half time is on pace.
-    progress, pace = kpis.target_figures("revenue", Decimal("500"), Decimal("1000"),
-                                         elapsed_days=5, total_days=10)  # fmt: skip
-    assert (progress, pace) == (Decimal("0.5"), Decimal("1"))
+    revenue = kpis.target_figures("revenue", Decimal("500"), Decimal("1000"),
+                                  elapsed_days=5, total_days=10)  # fmt: skip
+    assert (revenue.progress, revenue.pace, revenue.met) == (Decimal("0.5"), Decimal("1"), False)
     # A multiple (ROAS) is a rate: no pace.
     assert kpis.target_figures("roas", Decimal("3"), Decimal("2"), elapsed_days=5,
-                               total_days=10)[1] is None  # fmt: skip
+                               total_days=10).pace is None  # fmt: skip
     assert kpis.kpis(Totals(clicks=7), objective="sales").value("website_traffic") == 7
+
+
+@pytest.mark.parametrize("metric", ["cpa", "cost_per_lead"])
+def test_cost_targets_are_met_at_or_below_and_progress_reads_target_over_actual(metric):
+    # A cost at twice its target is half way there, not 200 %.
+    over = kpis.target_figures(metric, Decimal("40"), Decimal("20"), elapsed_days=5,
+                               total_days=10)  # fmt: skip
+    assert (over.progress, over.pace, over.met, over.lower_is_better) == (
+        Decimal("0.5"), None, False, True)  # fmt: skip
+    under = kpis.target_figures(metric, Decimal("10"), Decimal("20"), elapsed_days=5,
+                                total_days=10)  # fmt: skip
+    assert (under.progress, under.met) == (Decimal("2"), True)
+    # No conversions yet: the cost per conversion is "—", so is whether it is met.
+    none = kpis.target_figures(metric, None, Decimal("20"), elapsed_days=5, total_days=10)
+    assert (none.progress, none.met) == (None, None)
 
 
 @pytest.mark.django_db

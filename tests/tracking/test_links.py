@@ -140,6 +140,20 @@ def test_repeat_within_30_minutes_counts_once(tenant_a):
         assert (row.clicks_recorded, row.clicks_unique) == (5, 3)
 
 
+def test_behind_a_proxy_visitors_are_told_apart_by_forwarded_address(tenant_a, settings):
+    settings.PROXY_HOPS = 1
+    with tenant_a.context():
+        _c, link = linked(tenant_a.organization)
+    proxy = "10.0.0.2"  # every request reaches the app from the TLS proxy
+    visit(link.code, ip=proxy, HTTP_X_FORWARDED_FOR="203.0.113.7")
+    visit(link.code, ip=proxy, HTTP_X_FORWARDED_FOR="198.51.100.1")
+    visit(link.code, ip=proxy, HTTP_X_FORWARDED_FOR="192.0.2.9, 198.51.100.1")  # a repeat
+    assert clicks.flush_clicks() == 3
+    with tenant_a.context():
+        row = selectors.tracking_link_get(organization=tenant_a.organization, link_id=link.pk)
+        assert (row.clicks_recorded, row.clicks_unique) == (3, 2)
+
+
 def test_flush_twice_and_crash_before_ack_neither_loses_nor_duplicates(tenant_a):
     with tenant_a.context():
         _c, link = linked(tenant_a.organization)
@@ -187,6 +201,47 @@ def test_deleted_link_stops_redirecting(tenant_a, django_capture_on_commit_callb
     assert visit(link.code).status_code == 302
     with tenant_a.context(), django_capture_on_commit_callbacks(execute=True):
         services.tracking_link_delete(organization=tenant_a.organization, link=link)
+    assert visit(link.code).status_code == 404
+
+
+def test_link_deleted_with_its_collaboration_stops_redirecting(
+    tenant_a, django_capture_on_commit_callbacks
+):
+    from campaigns.services import collaboration_remove
+
+    with tenant_a.context():
+        collaboration, link = linked(tenant_a.organization)
+    assert visit(link.code).status_code == 302  # the code is now cached in Redis
+    with tenant_a.context(), django_capture_on_commit_callbacks(execute=True):
+        collaboration_remove(organization=tenant_a.organization, collaboration=collaboration)
+    assert not LinkCode.objects.filter(code=link.code).exists()
+    assert not clicks._redis().exists(clicks._key(f"target:{link.code}"))
+    assert visit(link.code).status_code == 404
+
+
+def test_admin_cannot_add_or_edit_links_and_its_delete_releases_the_code(
+    tenant_a, django_capture_on_commit_callbacks
+):
+    from kolhub.models import User
+
+    with tenant_a.context():
+        _c, link = linked(tenant_a.organization)
+    assert visit(link.code).status_code == 302
+    staff = User.objects.create_superuser("staff@platform.test", "pw-for-tests-1")
+    client = Client()
+    client.force_login(staff)
+    assert client.get("/admin/tracking/trackinglink/add/").status_code == 403
+    change = f"/admin/tracking/trackinglink/{link.pk}/change/"
+    page = client.get(change)
+    assert page.status_code == 200 and 'name="destination_url"' not in page.content.decode()
+    assert 'name="collaboration"' not in page.content.decode()
+    client.post(change, {"destination_url": "https://evil.example/", "platform": "tiktok"})
+    with tenant_a.context():
+        link.refresh_from_db()
+        assert link.destination_url.startswith("https://shop.example/")
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/admin/tracking/trackinglink/{link.pk}/delete/", {"post": "yes"})
+    assert not LinkCode.objects.filter(code=link.code).exists()
     assert visit(link.code).status_code == 404
 
 

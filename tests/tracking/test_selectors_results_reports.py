@@ -13,10 +13,11 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from campaigns.models import PaymentItem
+from campaigns.selectors import organization_today
 from tests.campaigns.factories import make_campaign, make_collaboration
 from tests.creators.factories import make_creator
 from tests.tracking.results_world import credit, order, results_world, rollup
-from tracking.selectors import creator_results, leaks, ledger, overview
+from tracking.selectors import creator_results, leaks, ledger, overview, reports
 
 pytestmark = pytest.mark.django_db
 _seq = itertools.count(1)
@@ -244,3 +245,19 @@ def test_creator_without_campaigns_has_no_results(tenant_a):
         creator = make_creator(tenant_a.organization)
         assert creator_results.creator_results(organization=tenant_a.organization,
                                                creator_id=creator.pk) == []  # fmt: skip
+
+
+def test_report_range_of_a_finished_campaign_runs_to_its_attribution_window(tenant_a):
+    org = tenant_a.organization
+    today = organization_today(org)
+    with tenant_a.context():
+        ended = make_campaign(org, start_date=today - datetime.timedelta(days=60),
+                              end_date=today - datetime.timedelta(days=40),
+                              attribution_window_days=30)  # fmt: skip
+        assert reports.report_range(org, ended, None, None) == (
+            today - datetime.timedelta(days=60),
+            today - datetime.timedelta(days=10),
+        )
+        recent = make_campaign(org, start_date=today - datetime.timedelta(days=20),
+                               end_date=today - datetime.timedelta(days=5))  # fmt: skip
+        assert reports.report_range(org, recent, None, None)[1] == today

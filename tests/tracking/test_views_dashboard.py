@@ -46,7 +46,7 @@ def test_results_page_shows_rollup_figures_targets_and_other_currencies(tenant_a
     assert 'data-target="revenue"' in body
     assert "not converted" in body and "EUR" in body
     assert body.count("data-collaboration=") == 2
-    assert "vendor/chart.umd.min.js" in body and 'hx-trigger="every 30s"' in body
+    assert "vendor/chart.umd.min.js" in body and 'hx-trigger="every 20s"' in body
 
 
 @pytest.mark.django_db
@@ -182,3 +182,51 @@ def test_campaign_cost_includes_spend_allocated_to_no_creator(tenant_a):
                                            today=today)  # fmt: skip
         assert campaign_dashboard(organization=org, campaign=campaign, filters=only_tiktok,
                                   today=today).kpis.totals.cost == 0  # fmt: skip
+
+
+@pytest.mark.django_db
+def test_finished_campaign_shows_orders_credited_in_its_attribution_window(tenant_a):
+    from tracking.selectors.dashboard import campaign_dashboard, dashboard_filters
+
+    org = tenant_a.organization
+    with tenant_a.context():
+        campaign = make_campaign(org, start_date=datetime.date(2025, 1, 1),
+                                 end_date=datetime.date(2025, 1, 5),
+                                 attribution_window_days=3)  # fmt: skip
+        _seed(org, campaign, 1, 11)  # revenue d on Jan 1 + d; late orders after Jan 5
+        today = datetime.date(2025, 3, 1)
+        filters, _ = dashboard_filters(campaign=campaign, data={}, today=today)
+        assert (filters.date_from, filters.date_to) == (datetime.date(2025, 1, 1),
+                                                        datetime.date(2025, 1, 8))  # fmt: skip
+        board = campaign_dashboard(organization=org, campaign=campaign, filters=filters,
+                                   today=today)  # fmt: skip
+        assert board.kpis.totals.revenue == Decimal(0 + 1 + 2 + 3 + 4 + 5 + 6 + 7)
+        # While the window is still open, the range ends today.
+        filters, _ = dashboard_filters(campaign=campaign, data={},
+                                       today=datetime.date(2025, 1, 7))  # fmt: skip
+        assert filters.date_to == datetime.date(2025, 1, 7)
+
+
+@pytest.mark.django_db
+def test_a_cpa_target_reads_as_not_met_when_the_cpa_is_above_it(tenant_a):
+    org = tenant_a.organization
+    with tenant_a.context():
+        campaign = make_campaign(org, start_date=datetime.date(2025, 1, 1),
+                                 end_date=datetime.date(2025, 1, 31))  # fmt: skip
+        for metric, value in (("cpa", "50"), ("conversions", "2")):
+            KpiTarget.objects.create(organization=org, campaign=campaign, metric=metric,
+                                     target_value=Decimal(value))  # fmt: skip
+        collaboration = make_collaboration(org, campaign)
+        DailyRollup.objects.create(organization=org, campaign=campaign,
+                                   collaboration=collaboration, day=datetime.date(2025, 1, 2),
+                                   platform="instagram", currency="USD", conversions=2,
+                                   cost=Decimal("200.00"))  # fmt: skip
+        rollups_derive(organization=org,
+                       collaboration_days=[(collaboration.pk, datetime.date(2025, 1, 2))])  # fmt: skip
+    body = tenant_a.client("viewer").get(url(org, campaign)).content.decode()
+    # CPA 100 against a target of at most 50: not met, half way (not 200 %).
+    cpa = body[body.index('data-target="cpa"') :].split("</tr>")[0]
+    assert "at most 50.00 USD" in cpa and "100.00 USD" in cpa
+    assert 'data-met="no">Not met<' in cpa and "50.0%" in cpa and "200.0%" not in cpa
+    conversions = body[body.index('data-target="conversions"') :].split("</tr>")[0]
+    assert 'data-met="yes">Met<' in conversions and "100.0%" in conversions

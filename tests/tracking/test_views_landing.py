@@ -8,12 +8,13 @@ import io
 import itertools
 
 import pytest
-from django.test import Client
+from django.test import Client, override_settings
 from django.urls import reverse
 
 from creators import services as creator_services
 from kolhub.models import Role
 from tests.campaigns.factories import full_campaign, make_collaboration
+from tests.tracking.test_links import DEAD_REDIS
 from tracking import services
 from tracking.models import Lead, PromoCode
 
@@ -128,6 +129,19 @@ def test_rate_limit_per_address(tenant_a, settings):
     assert lead_post(page, visitor(), email="other@example.com").status_code == 200
     with tenant_a.context():
         assert Lead.objects.count() == 4
+
+
+def test_redis_down_page_renders_and_lead_is_stored(tenant_a, caplog):
+    page = make_page(tenant_a)
+    with override_settings(CACHES=DEAD_REDIS):
+        client = visitor()
+        assert client.get(f"/l/{page.slug}/").status_code == 200
+        response = lead_post(page, client)
+    # The rate limit fails open: a Redis outage must not cost the brand its leads.
+    assert response.status_code == 200 and b"data-thanks" in response.content
+    assert "rate limit not applied" in caplog.text
+    with tenant_a.context():
+        assert Lead.objects.get().email == "lee@example.com"
 
 
 def test_brand_lead_list_escapes_html_and_counts(tenant_a):

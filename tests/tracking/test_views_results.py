@@ -10,12 +10,14 @@ import io
 import json
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from pypdf import PdfReader
 
 from kolhub.models import Role
 from tests.tracking.results_world import credit, order, results_world
-from tracking.models import CampaignReport
+from tracking.clicks import flush_clicks
+from tracking.models import CampaignReport, TrackingLink
 
 pytestmark = pytest.mark.django_db
 
@@ -136,6 +138,62 @@ def test_overlaps_and_leaks_pages(tenant_a):
     )
     leaks = client.get(reverse("campaign_leaks", args=args)).content.decode()
     assert "No promo code looks leaked." in leaks and "top 3 audience countries" in leaks
+
+
+def test_exports_of_links_codes_overlaps_and_leak_flags(tenant_a):
+    org = tenant_a.organization
+    with tenant_a.context():
+        world = results_world(org)
+        bob = world.bob.creator
+        bob.name = '=HYPERLINK("http://evil.example","x")'  # must stay text in a spreadsheet
+        bob.save(update_fields=["name"])
+        alice_link = TrackingLink.objects.get(collaboration=world.alice)
+        # A burst of five redemptions within the hour: a leak flag.
+        sales = [order(org, f"#80{n}", codes=["alice10"]) for n in range(5)]
+        credit(org, sales[0], world.alice, rule="code", candidates=[
+            {"collaboration_id": world.alice.pk, "rule": "code", "at": "2026-01-10T10:00"},
+            {"collaboration_id": world.bob.pk, "rule": "click", "at": "2026-01-09T10:00"},
+        ])  # fmt: skip
+    phone = {"HTTP_USER_AGENT": "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0) Mobile"}
+    for ip in ("203.0.113.7", "203.0.113.7", "198.51.100.1"):
+        Client(REMOTE_ADDR=ip, **phone).get(f"/r/{alice_link.code}")
+    flush_clicks()
+    client = tenant_a.client(Role.VIEWER)
+    args = [org.slug, world.campaign.pk]
+    page = client.get(reverse("campaign_reports", args=args)).content.decode()
+    for name in ("campaign_links_csv", "campaign_promo_codes_csv", "campaign_overlaps_csv",
+                 "campaign_leak_flags_csv"):  # fmt: skip
+        assert f'href="{reverse(name, args=args)}"' in page, name
+
+    links = _rows(client.get(reverse("campaign_links_csv", args=args)))
+    by_platform = {row[1]: dict(zip(links[0], row, strict=True)) for row in links[1:]}
+    alice = by_platform["instagram"]
+    assert (alice["creator"], alice["code"]) == ("Alice Derm", alice_link.code)
+    assert (alice["clicks_recorded"], alice["clicks_unique"]) == ("3", "2")
+    assert by_platform["youtube"]["creator"].startswith("'=HYPERLINK")
+    assert by_platform["youtube"]["clicks_recorded"] == "0"
+    before = _rows(client.get(reverse("campaign_links_csv", args=args),
+                              {"date_from": "2020-01-01", "date_to": "2020-01-31"}))  # fmt: skip
+    assert {row[5] for row in before[1:]} == {"0"}
+
+    codes = _rows(client.get(reverse("campaign_promo_codes_csv", args=args)))
+    by_code = {row[1]: dict(zip(codes[0], row, strict=True)) for row in codes[1:]}
+    assert by_code["ALICE10"]["redemptions"] == "5" and by_code["BOB10"]["redemptions"] == "0"
+    assert by_code["BOB10"]["creator"].startswith("'=")
+
+    overlaps = _rows(client.get(reverse("campaign_overlaps_csv", args=args)))
+    (overlap,) = [dict(zip(overlaps[0], row, strict=True)) for row in overlaps[1:]]
+    assert (overlap["conversion"], overlap["credited_creator"], overlap["rule"]) == (
+        "#800", "Alice Derm", "code")  # fmt: skip
+    assert overlap["other_candidates"].startswith("'=HYPERLINK")
+    assert "click" in overlap["other_candidates"]
+
+    flags = _rows(client.get(reverse("campaign_leak_flags_csv", args=args)))
+    (flag,) = [dict(zip(flags[0], row, strict=True)) for row in flags[1:]]
+    assert (flag["code"], flag["creator"], flag["redemptions"]) == ("ALICE10", "Alice Derm", "5")
+    assert "burst" in flag["reasons"] and flag["top_audience_countries"] == "US GB CA"
+    bad = client.get(reverse("campaign_leak_flags_csv", args=args), {"date_from": "nonsense"})
+    assert bad.status_code == 400
 
 
 def test_report_button_renders_a_pdf_and_the_status_fragment_links_it(

@@ -84,7 +84,8 @@ class CampaignDashboardApi(OrganizationApiView):
             "other_revenue": {c: str(a) for c, a in d.kpis.totals.other_revenue.items()},
             "targets": [{"metric": t.target.metric, "target": str(t.target.target_value),
                          "actual": _num(t.actual), "progress": _num(t.progress),
-                         "pace": _num(t.pace)} for t in d.targets],
+                         "pace": _num(t.pace), "met": t.met,
+                         "lower_is_better": t.lower_is_better} for t in d.targets],
             "daily": [{"day": day, **_kpi_row(k)} for day, k in d.series],
             "leaderboard": [{"collaboration_id": r["collaboration"].pk,
                              "creator": r["collaboration"].creator.name, **_kpi_row(r["kpis"])}

@@ -23,6 +23,7 @@ from tracking.selectors.metrics import share_of_voice
 from tracking.selectors.results import (
     daily_series,
     leaderboard,
+    results_default_end,
     rollup_totals_by,
     unallocated_spend,
 )
@@ -95,12 +96,13 @@ def dashboard_filters(*, campaign: Campaign, data: dict | None, today: datetime.
                       ) -> tuple[Filters, DashboardFilterForm]:  # fmt: skip
     """The filters to apply and the bound form (its errors shown beside the filter). An
     invalid filter falls back to its default instead of failing the page. Default range:
-    the campaign's start (or 30 days back) to its end or today, whichever is first."""
+    the campaign's start (or 30 days back) to today or, once the campaign has ended, the
+    close of its attribution window (late orders and refunds), whichever is first."""
     form = DashboardFilterForm(data or None)
     valid = form.is_valid() if data else False
     cleaned = form.cleaned_data if valid else {}
     start = campaign.start_date or today - datetime.timedelta(days=29)
-    end = min(campaign.end_date, today) if campaign.end_date else today
+    end = results_default_end(campaign=campaign, today=today)
     if end < start:
         end = start
     filters = Filters(
@@ -123,6 +125,8 @@ class TargetRow:
     actual: Decimal | int | None
     progress: Decimal | None
     pace: Decimal | None
+    met: bool | None
+    lower_is_better: bool
     unit: str
 
 
@@ -193,12 +197,10 @@ def campaign_dashboard(*, organization: Organization, campaign: Campaign, filter
         elapsed = (today - campaign.start_date).days + 1
     for target in KpiTarget.objects.for_org(organization).filter(campaign=campaign):
         actual = value_of(target.metric)
-        targets.append(TargetRow(
-            target=target, actual=actual, unit=unit_of(target.metric),
-            **dict(zip(("progress", "pace"), target_figures(
-                target.metric, actual, target.target_value, elapsed_days=elapsed,
-                total_days=total_days), strict=True)),
-        ))  # fmt: skip
+        status = target_figures(target.metric, actual, target.target_value,
+                                elapsed_days=elapsed, total_days=total_days)  # fmt: skip
+        targets.append(TargetRow(target=target, actual=actual, unit=unit_of(target.metric),
+                                 **dataclasses.asdict(status)))  # fmt: skip
     series = [
         (day, kpis(day_totals, objective=campaign.objective))
         for day, day_totals in daily_series(

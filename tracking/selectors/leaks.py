@@ -138,22 +138,21 @@ def _one_source(redemptions: list[Conversion]) -> LeakReason | None:
     )
 
 
-def leak_flags(
-    *,
-    organization: Organization,
-    campaign: Campaign | None = None,
-    date_from: datetime.date | None = None,
-    date_to: datetime.date | None = None,
-) -> list[LeakFlag]:
-    """Flagged codes only, most redemptions first. Two queries."""
+def _codes(organization: Organization, campaign: Campaign | None) -> dict[str, PromoCode]:
     codes = PromoCode.objects.for_org(organization).select_related(
         "collaboration__creator", "collaboration__campaign"
     )
     if campaign is not None:
         codes = codes.filter(collaboration__campaign=campaign)
-    by_code = {code.code.upper(): code for code in codes}
+    return {code.code.upper(): code for code in codes}
+
+
+def _redeemed(organization: Organization, by_code: dict[str, PromoCode], date_from,
+              date_to) -> dict[str, list[Conversion]]:  # fmt: skip
+    """Each code's redemptions: sales whose discount codes include it (any case),
+    cancelled ones left out. One query."""
     if not by_code:
-        return []
+        return {}
     sales = (
         Conversion.objects.for_org(organization)
         .filter(kind=ConversionKind.SALE, cancelled_at__isnull=True)
@@ -172,6 +171,47 @@ def leak_flags(
     for sale in sales:
         for code in {c for c in sale.codes_upper if c in by_code}:
             redeemed[code].append(sale)
+    return redeemed
+
+
+@dataclass(frozen=True)
+class Redemptions:
+    code: PromoCode
+    redemptions: int
+    last_redeemed_at: datetime.datetime | None
+
+
+def promo_code_redemption_list(
+    *,
+    organization: Organization,
+    campaign: Campaign | None = None,
+    date_from: datetime.date | None = None,
+    date_to: datetime.date | None = None,
+) -> list[Redemptions]:
+    """Every code with its redemptions in the range (as leak_flags counts them), by
+    creator then code. Two queries."""
+    by_code = _codes(organization, campaign)
+    redeemed = _redeemed(organization, by_code, date_from, date_to)
+    rows = [
+        Redemptions(code=code, redemptions=len(redeemed.get(key, [])),
+                    last_redeemed_at=max((s.occurred_at for s in redeemed.get(key, [])),
+                                         default=None))
+        for key, code in by_code.items()
+    ]  # fmt: skip
+    rows.sort(key=lambda r: (r.code.collaboration.creator.name, r.code.code))
+    return rows
+
+
+def leak_flags(
+    *,
+    organization: Organization,
+    campaign: Campaign | None = None,
+    date_from: datetime.date | None = None,
+    date_to: datetime.date | None = None,
+) -> list[LeakFlag]:
+    """Flagged codes only, most redemptions first. Two queries."""
+    by_code = _codes(organization, campaign)
+    redeemed = _redeemed(organization, by_code, date_from, date_to)
     flags = []
     for key, redemptions in redeemed.items():
         code = by_code[key]

@@ -16,7 +16,12 @@ from campaigns.selectors import organization_today
 from kolhub.models import Organization
 from tracking.kpis import Kpis, Totals, headline, kpis
 from tracking.models import CampaignReport
-from tracking.selectors.results import campaign_totals, daily_series, leaderboard
+from tracking.selectors.results import (
+    campaign_totals,
+    daily_series,
+    leaderboard,
+    results_default_end,
+)
 
 MAX_DAYS = 366
 DEFAULT_DAYS = 30
@@ -29,10 +34,10 @@ def report_range(
     date_to: datetime.date | None,
 ) -> tuple[datetime.date, datetime.date]:
     """The range a report covers: what was asked, else the campaign's start (or the last
-    30 days) to the earlier of its end and today."""
+    30 days) to today or the close of its attribution window, whichever is first."""
     today = organization_today(organization)
     if date_to is None:
-        date_to = min(campaign.end_date or today, today)
+        date_to = results_default_end(campaign=campaign, today=today)
     if date_from is None:
         date_from = campaign.start_date or date_to - datetime.timedelta(days=DEFAULT_DAYS - 1)
         date_from = min(date_from, date_to)

@@ -16,7 +16,7 @@ from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import F, Q, Sum
 
-from campaigns.models import CampaignExpense, Collaboration
+from campaigns.models import Campaign, CampaignExpense, Collaboration
 from kolhub.models import Organization
 from tracking.kpis import COUNTS, MONEYS, Totals, kpis
 from tracking.models import CampaignDailyRollup, DailyRollup, RunningTotal
@@ -28,6 +28,16 @@ GROUPS = {
     "platform": "platform",
     "creator": "collaboration__creator_id",
 }
+
+
+def results_default_end(*, campaign: Campaign, today: datetime.date) -> datetime.date:
+    """The last day a campaign's results default to: today, or for a finished campaign the
+    day its attribution window closes (tracking.services.attribution credits orders and
+    books refunds until end_date + attribution_window_days), whichever is first."""
+    if campaign.end_date is None:
+        return today
+    window = datetime.timedelta(days=campaign.attribution_window_days)
+    return min(campaign.end_date + window, today)
 
 
 def rollup_rows(

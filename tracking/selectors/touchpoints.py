@@ -4,11 +4,14 @@ Reads for tracking links and clicks, organization first."""
 
 from __future__ import annotations
 
+import datetime
+
 from django.db.models import Count, Q, QuerySet
 
 from campaigns.models import Campaign, Collaboration
 from kolhub.models import Organization
 from tracking.models import Click, LandingPage, LandingPageSlug, Lead, PromoCode, TrackingLink
+from tracking.selectors.ledger import day_bounds
 
 
 def promo_code_queryset(*, organization: Organization) -> QuerySet[PromoCode]:
@@ -102,14 +105,30 @@ def lead_counts_by_collaboration(
 
 
 def tracking_link_list(
-    *, organization: Organization, collaboration: Collaboration | None = None
+    *,
+    organization: Organization,
+    collaboration: Collaboration | None = None,
+    campaign: Campaign | None = None,
+    date_from: datetime.date | None = None,
+    date_to: datetime.date | None = None,
 ) -> QuerySet[TrackingLink]:
+    """Links with their clicks: every click recorded, and the deduplicated ones (a repeat
+    of one visitor within 30 minutes counts once), on the days given (the organization's
+    days), else all time."""
+    in_range = Q()
+    start, end = day_bounds(organization, date_from, date_to)
+    if start:
+        in_range &= Q(clicks__clicked_at__gte=start)
+    if end:
+        in_range &= Q(clicks__clicked_at__lt=end)
     qs = TrackingLink.objects.filter(organization=organization).annotate(
-        clicks_recorded=Count("clicks"),
-        clicks_unique=Count("clicks", filter=Q(clicks__is_unique=True)),
+        clicks_recorded=Count("clicks", filter=in_range),
+        clicks_unique=Count("clicks", filter=in_range & Q(clicks__is_unique=True)),
     )
     if collaboration is not None:
         qs = qs.filter(collaboration=collaboration)
+    if campaign is not None:
+        qs = qs.filter(collaboration__campaign=campaign)
     return qs.select_related("collaboration__creator", "collaboration__campaign").order_by(
         "platform", "id"
     )

@@ -10,6 +10,7 @@ from tracking.services.touchpoints import (
     promo_code_active_set,
     promo_code_create,
     promo_code_suggest,
+    tracking_link_code_release,
     tracking_link_create,
     tracking_link_delete,
 )
@@ -24,5 +25,6 @@ __all__ = [
     "LeadInput",
     "lead_submit",
     "tracking_link_create",
+    "tracking_link_code_release",
     "tracking_link_delete",
 ]

@@ -333,12 +333,22 @@ def tracking_link_create(*, organization: Organization, collaboration: Collabora
 def tracking_link_delete(*, organization: Organization, link: TrackingLink) -> None:
     if link.organization_id != organization.pk:
         raise ValidationError("Link not found.")
-    code = link.code
     # Locked before the collector deletes the link's clicks (tracking_click has no
     # database foreign key, tracking.clicks): a click flush holding the link FOR KEY SHARE
     # commits first and its clicks go with the link, or it waits and finds the link gone.
     TrackingLink.objects.select_for_update().filter(pk=link.pk).values_list("pk").first()
-    LinkCode.objects.filter(code=code).delete()
+    tracking_link_code_release(link=link)
+    # (The post_delete receiver releases the code again: a no-op by then.)
     link.delete()
-    # The cached code → URL map must not outlive the link.
+
+
+@transaction.atomic
+def tracking_link_code_release(*, link: TrackingLink) -> None:
+    """Free a deleted (or deleting) link's short code: its LinkCode row now, its cached
+    code → URL map on commit, so /r/<code> stops redirecting to a link whose clicks the
+    flush would drop. Also run by tracking.receivers for links deleted by a cascade (their
+    collaboration, campaign or organization deleted), which tracking_link_delete never sees."""
+    code = link.code
+    LinkCode.objects.filter(organization_id=link.organization_id, link_id=link.pk,
+                            code=code).delete()  # fmt: skip
     transaction.on_commit(lambda: forget_code(code))

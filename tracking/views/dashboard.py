@@ -1,6 +1,6 @@
 """The campaign's Results tab: KPI tiles by funnel stage, progress and pace against each
 KPI target, charts and the per-creator leaderboard, all from the daily rollups
-(tracking.selectors.dashboard). htmx asks for the body again every 30 seconds, so new
+(tracking.selectors.dashboard). htmx asks for the body again every 20 seconds, so new
 clicks and orders appear once the rollup worker (every 20 s) has counted them."""
 
 from __future__ import annotations

@@ -27,7 +27,7 @@ from tracking import result_exports
 from tracking.models import ReportStatus
 from tracking.result_forms import DateRangeForm
 from tracking.selectors import creator_results as creator_selectors
-from tracking.selectors import leaks, ledger, overview, reports, results
+from tracking.selectors import leaks, ledger, overview, reports, results, touchpoints
 from tracking.services import reports as report_services
 
 
@@ -155,6 +155,38 @@ class LedgerExportView(_CampaignExportView):
     def render(self, org, campaign, dates):
         rows = ledger.ledger_entry_list(organization=org, campaign=campaign, **dates)
         return result_exports.ledger_csv(rows.iterator(chunk_size=2000))
+
+
+class LinkExportView(_CampaignExportView):
+    table = "links"
+
+    def render(self, org, campaign, dates):
+        rows = touchpoints.tracking_link_list(organization=org, campaign=campaign, **dates)
+        return result_exports.links_csv(rows)
+
+
+class PromoCodeExportView(_CampaignExportView):
+    table = "promo-codes"
+
+    def render(self, org, campaign, dates):
+        rows = leaks.promo_code_redemption_list(organization=org, campaign=campaign, **dates)
+        return result_exports.promo_codes_csv(rows)
+
+
+class OverlapExportView(_CampaignExportView):
+    table = "overlaps"
+
+    def render(self, org, campaign, dates):
+        rows = ledger.overlap_list(organization=org, campaign=campaign, **dates)
+        return result_exports.overlaps_csv(rows)
+
+
+class LeakFlagExportView(_CampaignExportView):
+    table = "leak-flags"
+
+    def render(self, org, campaign, dates):
+        rows = leaks.leak_flags(organization=org, campaign=campaign, **dates)
+        return result_exports.leaks_csv(rows)
 
 
 class OverlapListView(CampaignMixin, TemplateView):
