@@ -109,18 +109,22 @@ def random_events(organization, campaign, collabs, *, rng: random.Random, days: 
         collaboration = rng.choice(collabs)
         at = when()
         currency = rng.choice([campaign.currency, campaign.currency, "EUR"])
+        # Some are leads posted back (a lead is a lead, never an order), some landing-page
+        # leads credited by the lead rule (counted from their Lead rows, not twice).
+        kind = rng.choice(["sale", "sale", "sale", "lead"])
         conversion = Conversion.objects.create(
             organization=organization, source="postback", external_id=f"o-{uuid.uuid4().hex}",
-            kind="sale", occurred_at=at, currency=currency, total=Decimal("100"),
+            kind=kind, occurred_at=at, currency=currency, total=Decimal("100"),
         )  # fmt: skip
-        revenue = Decimal(rng.randrange(1000, 20000)) / 100
-        rule = rng.choice(["click", "code", "utm"])
+        revenue = Decimal(rng.randrange(1000, 20000)) / 100 if kind == "sale" else Decimal(0)
+        rule = rng.choice(["click", "code", "utm"] + (["lead"] if kind == "lead" else []))
         platform = rng.choice(["instagram", "tiktok"]) if rule == "click" else ""
         # A click credit whose creator's own code was also on the order: a promo-code sale.
         evidence = {"code_used": rule == "code" or (rule == "click" and rng.random() < 0.5)}
         credit = AttributionEntry.objects.create(
             organization=organization, conversion=conversion, collaboration=collaboration,
-            campaign=campaign, kind="credit", rule=rule, conversions=1, revenue=revenue,
+            campaign=campaign, kind="credit", conversion_kind=kind, rule=rule, conversions=1,
+            revenue=revenue,
             currency=currency, new_customer=rng.choice([True, False, None]), platform=platform,
             effective_at=at, evidence=evidence,
         )  # fmt: skip
@@ -130,7 +134,8 @@ def random_events(organization, campaign, collabs, *, rng: random.Random, days: 
             # Cancelled: the reversal counts on the order's day, as the ledger books it.
             AttributionEntry.objects.create(
                 organization=organization, conversion=conversion, collaboration=collaboration,
-                campaign=campaign, kind="reversal", rule=rule, conversions=-1,
+                campaign=campaign, kind="reversal", conversion_kind=kind, rule=rule,
+                conversions=-1,
                 revenue=-revenue, currency=currency, reverses=credit, platform=platform,
                 effective_at=at, evidence=evidence,
             )  # fmt: skip
@@ -138,7 +143,8 @@ def random_events(organization, campaign, collabs, *, rng: random.Random, days: 
             refunded_at = min(at + datetime.timedelta(hours=rng.randrange(1, 60)), now)
             AttributionEntry.objects.create(
                 organization=organization, conversion=conversion, collaboration=collaboration,
-                campaign=campaign, kind="refund", rule=rule, conversions=0,
+                campaign=campaign, kind="refund", conversion_kind=kind, rule=rule,
+                conversions=0,
                 revenue=-(revenue / 2).quantize(Decimal("0.01")), currency=currency,
                 reverses=credit, platform=platform, effective_at=refunded_at, evidence=evidence,
             )  # fmt: skip
@@ -206,16 +212,22 @@ def expected_rollups(organization, campaign) -> dict:
     entries = {e.pk: e for e in AttributionEntry.objects.filter(collaboration_id__in=collab_ids)}
     for entry in entries.values():
         row = out[(entry.collaboration_id, day(entry.effective_at), entry.platform, entry.currency)]
-        row["conversions"] += entry.conversions
         row["revenue"] += entry.revenue
-        new = entry.new_customer
-        if entry.reverses_id is not None:
-            new = entries[entry.reverses_id].new_customer
-        if new:
-            row["new_customers"] += entry.conversions
+        if entry.conversion_kind == "lead":
+            # A landing-page lead (the lead rule) is counted from its Lead row above.
+            if entry.rule != "lead":
+                row["leads"] += entry.conversions
+        else:
+            row["conversions"] += entry.conversions
+            new = entry.new_customer
+            if entry.reverses_id is not None:
+                new = entries[entry.reverses_id].new_customer
+            if new:
+                row["new_customers"] += entry.conversions
         # Promo-code sales: the creator's own code was on the order, whatever the rule.
         if entry.rule == "code" or entry.evidence.get("code_used"):
-            row["code_conversions"] += entry.conversions
+            if entry.conversion_kind == "sale":
+                row["code_conversions"] += entry.conversions
             row["code_revenue"] += entry.revenue
         if entry.kind == "refund":
             row["refunds"] -= entry.revenue

@@ -236,6 +236,12 @@ class AttributionEntry(TenantModel):
     )
     campaign = models.ForeignKey("campaigns.Campaign", on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(max_length=10, choices=EntryKind.choices)
+    # The credited conversion's kind when the entry was written (reversals and refunds
+    # copy their credit's): a lead counts as a lead and an order as an order
+    # (METRICS.md), and the append-only ledger keeps what each entry counted as.
+    conversion_kind = models.CharField(
+        max_length=8, choices=ConversionKind.choices, default=ConversionKind.SALE
+    )
     # For a credit: the rule that gave it. Reversals and refunds copy their credit's.
     rule = models.CharField(max_length=8, choices=CreditRule.choices)
     # What the rule saw: {"click": {...}, "code": "...", "utm": {...}, "candidates": [...]}.

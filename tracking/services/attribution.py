@@ -266,6 +266,7 @@ def conversion_attribute(*, organization: Organization, conversion: Conversion) 
         and winner is not None
         and standing.collaboration_id == winner.collaboration.pk
         and standing.rule == winner.rule
+        and standing.conversion_kind == conversion.kind
         and standing.revenue == revenue
         and standing.currency == conversion.currency
         and standing.new_customer == new_customer
@@ -282,6 +283,7 @@ def conversion_attribute(*, organization: Organization, conversion: Conversion) 
                 collaboration_id=standing.collaboration_id,
                 campaign_id=standing.campaign_id,
                 kind=EntryKind.REVERSAL,
+                conversion_kind=standing.conversion_kind,
                 rule=standing.rule,
                 evidence=standing.evidence,
                 reason=why,
@@ -313,7 +315,8 @@ def conversion_attribute(*, organization: Organization, conversion: Conversion) 
         standing = AttributionEntry.objects.create(
             organization=organization, conversion=conversion, collaboration=winner.collaboration,
             campaign_id=winner.collaboration.campaign_id, kind=EntryKind.CREDIT,
-            rule=winner.rule, evidence=evidence, reason=_reason(winner, candidates),
+            conversion_kind=conversion.kind, rule=winner.rule, evidence=evidence,
+            reason=_reason(winner, candidates),
             conversions=1, revenue=revenue, currency=conversion.currency,
             new_customer=new_customer, platform=winner.platform,
             effective_at=conversion.occurred_at,
@@ -349,6 +352,7 @@ def _refunds_book(organization: Organization, conversion: Conversion, credit) ->
                 collaboration_id=credit.collaboration_id,
                 campaign_id=credit.campaign_id,
                 kind=EntryKind.REFUND,
+                conversion_kind=credit.conversion_kind,
                 rule=credit.rule,
                 evidence={
                     "refund": refund.external_id,

@@ -158,6 +158,12 @@ _FIGURES = COUNT_FIELDS + MONEY_FIELDS
 _CODE_USED = "(e.rule = 'code' OR coalesce((e.evidence->>'code_used')::boolean, false))"
 # A credit's own flag; a reversal's is its credit's (r), which it takes back.
 _NEW_CUSTOMER = "coalesce(r.new_customer, e.new_customer)"
+# METRICS.md: conversions are orders (a lead-generation campaign's are its leads, which
+# tracking.kpis picks), so a credited lead counts as a lead, never as an order. A lead
+# credited by the landing-page rule is a Lead row, counted as such already; a lead from
+# any other source (a postback, an import) counts from its credit.
+_SALE = "e.conversion_kind = 'sale'"
+_LEAD_ELSEWHERE = "e.conversion_kind = 'lead' AND e.rule <> 'lead'"
 
 
 def _row(platform: str, currency: str, **figures: str) -> str:
@@ -207,16 +213,22 @@ raw AS (
      AND ld.first_submitted_at >= m.lo AND ld.first_submitted_at < m.hi
     GROUP BY m.collaboration_id, m.day, ld.platform
     UNION ALL
-    -- The ledger: credits +1, reversals -1, refunds 0 conversions; revenue is signed, so
+    -- The ledger: credits +1, reversals -1, refunds 0 (orders or leads, by the credited
+    -- conversion's kind); revenue is signed, so
     -- its sum is net of reversals and refunds. A reversal counts against new customers
     -- when the credit it reverses was a new customer's.
     SELECT {
     _row(
         "e.platform",
         "e.currency",
-        conversions="sum(e.conversions)",
-        new_customers=f"coalesce(sum(e.conversions) FILTER (WHERE {_NEW_CUSTOMER}), 0)",
-        code_conversions=f"coalesce(sum(e.conversions) FILTER (WHERE {_CODE_USED}), 0)",
+        leads=f"coalesce(sum(e.conversions) FILTER (WHERE {_LEAD_ELSEWHERE}), 0)",
+        conversions=f"coalesce(sum(e.conversions) FILTER (WHERE {_SALE}), 0)",
+        new_customers=(
+            f"coalesce(sum(e.conversions) FILTER (WHERE {_SALE} AND {_NEW_CUSTOMER}), 0)"
+        ),
+        code_conversions=(
+            f"coalesce(sum(e.conversions) FILTER (WHERE {_SALE} AND {_CODE_USED}), 0)"
+        ),
         revenue="sum(e.revenue)",
         refunds="coalesce(-sum(e.revenue) FILTER (WHERE e.kind = 'refund'), 0)",
         code_revenue=f"coalesce(sum(e.revenue) FILTER (WHERE {_CODE_USED}), 0)",
