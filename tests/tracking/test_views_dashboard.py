@@ -182,3 +182,38 @@ def test_campaign_cost_includes_spend_allocated_to_no_creator(tenant_a):
                                            today=today)  # fmt: skip
         assert campaign_dashboard(organization=org, campaign=campaign, filters=only_tiktok,
                                   today=today).kpis.totals.cost == 0  # fmt: skip
+
+
+@pytest.mark.django_db
+def test_visitors_are_labelled_visitor_days_as_they_are_counted(tenant_a):
+    """One visitor on two days is 2: a day's distinct visitors, summed over the days.
+    METRICS.md defines no "unique visitors", so the page and the exports say what it is."""
+    import uuid
+
+    from django.utils import timezone
+
+    from tests.tracking.rollup_world import copy_clicks
+    from tracking.models import TrackingLink
+
+    org = tenant_a.organization
+    with tenant_a.context():
+        campaign, collabs = build_campaign(org, collaborations=1)
+        link = TrackingLink.objects.filter(platform="instagram").first()
+    now = timezone.now()
+    copy_clicks([{"click_id": uuid.uuid4().hex, "org": org.pk, "link": link.pk,
+                  "at": (now - datetime.timedelta(days=days)).isoformat(), "visitor": "same",
+                  "ua": "mobile", "ref": "", "unique": True} for days in (0, 2)],
+                "visitor-days")  # fmt: skip
+    rollups_refresh(organization=org)
+    client = tenant_a.client("viewer")
+    query = {"date_from": (now - datetime.timedelta(days=5)).date().isoformat(),
+             "date_to": now.date().isoformat()}  # fmt: skip
+    body = client.get(url(org, campaign, **query)).content.decode()
+    assert "Unique visitors" not in body
+    assert ('data-kpi="unique_clicks"><span class="stat__label">Visitor-days</span> '
+            '<strong class="stat__value">2<') in body  # fmt: skip
+    args = [org.slug, campaign.pk]
+    board = client.get(reverse("campaign_leaderboard_csv", args=args), query)
+    header, row = board.content.decode().splitlines()[:2]
+    assert "unique_clicks" not in header
+    assert dict(zip(header.split(","), row.split(","), strict=True))["visitor_days"] == "2"

@@ -36,7 +36,11 @@ def _kpi_row(kpis) -> dict:
 class DashboardSerializer(serializers.Serializer):
     campaign = serializers.DictField()
     filters = serializers.DictField()
-    tiles = serializers.DictField(help_text="{stage: {kpi: value}}; ratios null when undefined")
+    tiles = serializers.DictField(
+        help_text="{stage: {kpi: value}}; ratios null when undefined. unique_clicks is "
+        "visitor-days: a visitor counted once per creator, platform and day, summed over "
+        "the days (not distinct people over the range)"
+    )
     other_revenue = serializers.DictField(help_text="Revenue in other currencies, not converted")
     targets = serializers.ListField(child=serializers.DictField())
     daily = serializers.ListField(child=serializers.DictField())

@@ -40,7 +40,11 @@ class KpisSerializer(serializers.Serializer):
     """The figures of one scope, as tracking.kpis computes them."""
 
     clicks = serializers.IntegerField(source="totals.clicks")
-    unique_clicks = serializers.IntegerField(source="totals.unique_clicks")
+    unique_clicks = serializers.IntegerField(
+        source="totals.unique_clicks",
+        help_text="Visitor-days: a visitor counted once per creator, platform and day, summed "
+        "over the days (not distinct people over the range)",
+    )
     impressions = serializers.IntegerField(source="totals.impressions")
     reach = serializers.IntegerField(source="totals.reach")
     leads = serializers.IntegerField(source="totals.leads")

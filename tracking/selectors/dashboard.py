@@ -27,13 +27,16 @@ from tracking.selectors.results import (
     unallocated_spend,
 )
 
-# METRICS.md funnel: (stage, [(figure, label, unit)]).
+# METRICS.md funnel: (stage, [(figure, label, unit)]). unique_clicks is not a count of
+# distinct people over the range: each creator's link platform counts a visitor once a
+# day, and the days add up (METRICS.md defines no "unique visitors"), so it reads
+# "Visitor-days".
 FUNNEL = (
     ("Awareness", (("reach", "Reach", "count"), ("impressions", "Impressions", "count"),
                    ("share_of_voice", "Share of voice", "percent"))),
     ("Consideration", (
         ("engagements", "Engagements", "count"), ("engagement_rate", "Engagement rate", "percent"),
-        ("clicks", "Clicks", "count"), ("unique_clicks", "Unique visitors", "count"),
+        ("clicks", "Clicks", "count"), ("unique_clicks", "Visitor-days", "count"),
         ("ctr", "CTR", "percent"), ("saves", "Saves", "count"),
     )),
     ("Conversion", (
