@@ -20,6 +20,30 @@ WHERE e.conversion_kind = 'lead'
 ON CONFLICT (organization_id, collaboration_id, day) DO UPDATE SET marked_at = EXCLUDED.marked_at
 """
 
+# A code credit (and the reversals and refunds that copy its rule) takes the
+# collaboration's platform when it is on exactly one (its deliverables' and links'); its
+# days are marked for the worker, which moves the figures to that platform.
+BACKFILL_CODE_PLATFORM = """
+WITH platforms AS (
+    SELECT collaboration_id, platform FROM campaigns_contentdeliverable WHERE platform <> ''
+    UNION
+    SELECT collaboration_id, platform FROM tracking_trackinglink WHERE platform <> ''
+), single AS (
+    SELECT collaboration_id, min(platform) AS platform FROM platforms
+    GROUP BY collaboration_id HAVING count(*) = 1
+), moved AS (
+    UPDATE tracking_attributionentry e SET platform = s.platform FROM single s
+    WHERE e.collaboration_id = s.collaboration_id AND e.rule = 'code' AND e.platform = ''
+    RETURNING e.organization_id, e.collaboration_id, e.effective_at
+)
+INSERT INTO tracking_rollupdirtyday (organization_id, collaboration_id, day, marked_at,
+                                     created_at, updated_at)
+SELECT DISTINCT m.organization_id, m.collaboration_id,
+       (m.effective_at AT TIME ZONE o.timezone)::date, now(), now(), now()
+FROM moved m JOIN kolhub_organization o ON o.id = m.organization_id
+ON CONFLICT (organization_id, collaboration_id, day) DO UPDATE SET marked_at = EXCLUDED.marked_at
+"""
+
 
 class Migration(migrations.Migration):
     dependencies = [
@@ -36,4 +60,5 @@ class Migration(migrations.Migration):
         ),
         migrations.RunSQL(BACKFILL_KIND, migrations.RunSQL.noop),
         migrations.RunSQL(MARK_LEAD_DAYS, migrations.RunSQL.noop),
+        migrations.RunSQL(BACKFILL_CODE_PLATFORM, migrations.RunSQL.noop),
     ]

@@ -259,7 +259,8 @@ class AttributionEntry(TenantModel):
     revenue = models.DecimalField(max_digits=14, decimal_places=2)
     currency = models.CharField(max_length=3, blank=True)
     new_customer = models.BooleanField(null=True)
-    # The link's platform when a click gave the credit; "" otherwise.
+    # The link's platform when a click gave the credit, the UTM source for a UTM credit,
+    # the collaboration's only platform for a code credit; "" otherwise.
     platform = models.CharField(max_length=12, blank=True)
     # When the entry counts on the dashboard: the order's time for credits and their
     # reversals, the refund's time for refunds.

@@ -23,6 +23,7 @@ from tracking.selectors.metrics import share_of_voice
 from tracking.selectors.results import (
     daily_series,
     leaderboard,
+    rollup_totals,
     rollup_totals_by,
     unallocated_spend,
 )
@@ -139,6 +140,10 @@ class Dashboard:
     series: list  # [(day, Kpis)]
     leaderboard: list  # [{"collaboration", "kpis"}], every creator, ranked
     board_page: Page  # the page of the leaderboard the screen shows
+    # With a platform filter: what the filter leaves out because it is tied to no
+    # platform (code sales of a creator on several platforms, cost, campaign spend), so
+    # the page can say so instead of showing a bare "—" for CPA, ROAS and ROI.
+    unassigned: Totals | None = None
 
 
 # Creators per leaderboard page on screen (the API and the CSV give every row): a
@@ -176,6 +181,16 @@ def campaign_dashboard(*, organization: Organization, campaign: Campaign, filter
         ).items():  # fmt: skip
             totals.cost += amount
             grouped["day"].setdefault(day, Totals()).cost += amount
+    unassigned = None
+    if filters.platform:
+        unassigned = rollup_totals(
+            organization=organization, group_by="platform", campaign_ids=[campaign.pk],
+            date_from=filters.date_from, date_to=filters.date_to, model=CampaignDailyRollup,
+        ).get("", Totals())  # fmt: skip
+        unassigned.cost += sum(unallocated_spend(
+            organization=organization, campaign_ids=[campaign.pk],
+            date_from=filters.date_from, date_to=filters.date_to,
+        ).values(), Decimal("0"))  # fmt: skip
     figures = kpis(totals, objective=campaign.objective)
     # Share of voice is counted in the campaign's published captions and transcripts
     # (tracking.selectors.metrics), not summed from rollups; four queries.
@@ -220,4 +235,4 @@ def campaign_dashboard(*, organization: Organization, campaign: Campaign, filter
     board_page = Paginator(ranked, BOARD_PER_PAGE).get_page(filters.page)
     return Dashboard(campaign=campaign, filters=filters, kpis=figures, tiles=tiles,
                      targets=targets, series=series, leaderboard=ranked,
-                     board_page=board_page)  # fmt: skip
+                     board_page=board_page, unassigned=unassigned)  # fmt: skip
