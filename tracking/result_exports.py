@@ -24,7 +24,7 @@ from tracking.selectors.overview import Overview
 LEADERBOARD_COLUMNS = [
     "creator", "stage", "clicks", "visitor_days", "impressions", "ctr", "conversions",
     "conversion_rate", "leads", "revenue", "currency", "cost", "cpa", "roas", "roi",
-    "engagement_rate",
+    "engagement_rate", "engagement_rate_by",
 ]  # fmt: skip
 DAILY_COLUMNS = ["day", "clicks", "visitor_days", "leads", "conversions", "revenue", "refunds",
                  "cost", "reach", "impressions", "engagements", "currency"]  # fmt: skip
@@ -65,6 +65,7 @@ def _kpi_cells(k: Kpis) -> dict:
         "conversion_rate": _ratio(k.conversion_rate), "leads": t.leads,
         "revenue": t.revenue, "cost": t.cost, "cpa": _ratio(k.cpa), "roas": _ratio(k.roas),
         "roi": _ratio(k.roi), "engagement_rate": _ratio(k.engagement_rate),
+        "engagement_rate_by": k.engagement_rate_label or "reach",
     }  # fmt: skip
 
 

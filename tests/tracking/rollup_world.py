@@ -35,6 +35,7 @@ from tracking.models import (
     Conversion,
     DailyRollup,
     Lead,
+    PostFollowers,
     TrackingLink,
 )
 from tracking.services.rollups import rollups_mark_dirty
@@ -47,8 +48,8 @@ def copy_clicks(rows: list[dict], batch_id: str) -> int:
 
 FIGURES = (
     "clicks", "unique_clicks", "leads", "conversions", "new_customers", "code_conversions",
-    "reach", "impressions", "engagements", "saves", "views", "revenue", "refunds",
-    "code_revenue", "cost",
+    "reach", "impressions", "engagements", "saves", "views", "followers", "rated_engagements",
+    "revenue", "refunds", "code_revenue", "cost",
 )  # fmt: skip
 METRICS = ("reach", "impressions", "likes", "comments", "shares", "saves", "views")
 
@@ -156,12 +157,21 @@ def random_events(organization, campaign, collabs, *, rng: random.Random, days: 
             organization=organization, deliverable=deliverable, url="https://example.com/p",
             screenshot="x.png", screenshot_content_type="image/png", reported_at=start,
         )  # fmt: skip
+        # Engagement rate's denominators: followers at posting for some posts, and some
+        # posts that never report reach (a YouTube video).
+        if rng.random() < 0.7:
+            PostFollowers.objects.create(organization=organization, live_post=post,
+                                         followers=rng.randrange(1000, 50_000),
+                                         observed_at=start)  # fmt: skip
+        no_reach = rng.random() < 0.5
         values = dict.fromkeys(METRICS, 0)
         for n in range(rng.randrange(2, 6)):
             for field in METRICS:
                 values[field] += rng.randrange(0, 500)
             at = when()
             figures = {f: (v if rng.random() < 0.8 else None) for f, v in values.items()}
+            if no_reach:
+                figures["reach"] = None
             ContentMetricSnapshot.objects.create(
                 organization=organization, live_post=post, collaboration=collaboration,
                 source=rng.choice(["api", "creator"]), observed_at=at + datetime.timedelta(
@@ -236,11 +246,34 @@ def expected_rollups(organization, campaign) -> dict:
         collaboration_id__in=collab_ids
     ).select_related("live_post__deliverable"):
         snapshots[snap.live_post_id].append(snap)
+    followers_of = dict(PostFollowers.objects.values_list("live_post_id", "followers"))
+
+    def rate_state(known: dict, followers: int) -> tuple[int, int]:
+        """METRICS.md engagement rate, one post: (followers dividing it, its engagements
+        that count toward a rate). Reach when known above 0, else followers at posting."""
+        if not known:
+            return 0, 0
+        engagements = sum(known.get(f, 0) for f in ("likes", "comments", "shares", "saves"))
+        if known.get("reach"):
+            return 0, engagements
+        if followers:
+            return followers, engagements
+        return 0, 0
+
     for snaps in snapshots.values():
         # Walk each post's history: a day's figure is the rise of the latest value.
         snaps.sort(key=lambda s: (s.observed_at, s.pk))
         latest = dict.fromkeys(METRICS, 0)
+        known: dict = {}
+        followers = followers_of.get(snaps[0].live_post_id, 0)
         for snap in snaps:
+            before = rate_state(known, followers)
+            known.update({f: getattr(snap, f) for f in METRICS if getattr(snap, f) is not None})
+            after = rate_state(known, followers)
+            key = (snap.collaboration_id, day(snap.observed_at),
+                   snap.live_post.deliverable.platform, "")  # fmt: skip
+            out[key]["followers"] += after[0] - before[0]
+            out[key]["rated_engagements"] += after[1] - before[1]
             key = (snap.collaboration_id, day(snap.observed_at),
                    snap.live_post.deliverable.platform, "")  # fmt: skip
             for field in METRICS:

@@ -30,7 +30,8 @@ def _kpi_row(kpis) -> dict:
     keys = ("clicks", "unique_clicks", "impressions", "reach", "engagements", "leads",
             "conversions", "new_customers", "revenue", "cost", "ctr", "conversion_rate",
             "cpa", "roas", "roi", "engagement_rate")  # fmt: skip
-    return {key: _num(kpis.value(key)) for key in keys}
+    return {**{key: _num(kpis.value(key)) for key in keys},
+            "engagement_rate_by": kpis.engagement_rate_label}  # fmt: skip
 
 
 class DashboardSerializer(serializers.Serializer):

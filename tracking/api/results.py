@@ -65,6 +65,11 @@ class KpisSerializer(serializers.Serializer):
     roas = serializers.DecimalField(max_digits=20, decimal_places=6, allow_null=True)
     roi = serializers.DecimalField(max_digits=20, decimal_places=6, allow_null=True)
     engagement_rate = serializers.DecimalField(max_digits=20, decimal_places=6, allow_null=True)
+    engagement_rate_by = serializers.CharField(
+        source="engagement_rate_label",
+        help_text='"" when divided by reach; "by followers" or "partly by followers" when '
+        "some posts' reach was unknown and their followers at posting time divided instead",
+    )
 
 
 class HeadlineSerializer(serializers.Serializer):

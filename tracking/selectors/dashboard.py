@@ -200,8 +200,13 @@ def campaign_dashboard(*, organization: Organization, campaign: Campaign, filter
     def value_of(key: str):
         return voice.share if key == "share_of_voice" else figures.value(key)
 
+    def label_of(key: str, label: str) -> str:
+        # METRICS.md: a rate divided by followers (reach unknown) is labelled so.
+        rate_label = figures.engagement_rate_label if key == "engagement_rate" else ""
+        return f"{label} ({rate_label})" if rate_label else label
+
     tiles = [
-        (stage, [(key, label, unit, value_of(key)) for key, label, unit in rows])
+        (stage, [(key, label_of(key, label), unit, value_of(key)) for key, label, unit in rows])
         for stage, rows in FUNNEL
     ]
     targets = []
