@@ -37,17 +37,18 @@ class Totals:
     engagements: int = 0
     saves: int = 0
     views: int = 0
+    # Followers at posting time of posts whose reach is unknown, and the engagements of
+    # posts with a reach or such followers: engagement rate's per-post denominators.
+    followers: int = 0
+    rated_engagements: int = 0
     revenue: Decimal = Decimal("0")
     refunds: Decimal = Decimal("0")
     code_revenue: Decimal = Decimal("0")
     cost: Decimal = Decimal("0")
     other_revenue: dict[str, Decimal] = dataclasses.field(default_factory=dict)
-    # Followers at posting time, for engagement rate "by followers" when reach is unknown.
-    followers: int = 0
 
     def __add__(self, other: Totals) -> Totals:
         summed = Totals(**{f: getattr(self, f) + getattr(other, f) for f in (*COUNTS, *MONEYS)})
-        summed.followers = self.followers + other.followers
         summed.other_revenue = dict(self.other_revenue)
         for currency, amount in other.other_revenue.items():
             summed.other_revenue[currency] = summed.other_revenue.get(currency, 0) + amount
@@ -79,14 +80,26 @@ class Kpis:
 
     @property
     def engagement_rate(self) -> Decimal | None:
-        if self.totals.reach:
-            return ratio(self.totals.engagements, self.totals.reach)
-        return ratio(self.totals.engagements, self.totals.followers)
+        """METRICS.md: engagements / reach; where a post's reach is unknown, its
+        engagements / its followers at posting time. Each post brings its own denominator,
+        so a post without reach neither inflates the rate nor is dropped from it when its
+        followers are known; a post with neither counts in no rate."""
+        t = self.totals
+        return ratio(t.rated_engagements, t.reach + t.followers)
 
     @property
     def engagement_rate_by_followers(self) -> bool:
-        """True when engagement rate was divided by followers (reach unknown): label it."""
-        return not self.totals.reach and bool(self.totals.followers)
+        """True when some of the rate was divided by followers (a post's reach unknown):
+        METRICS.md says to label it "by followers"."""
+        return self.engagement_rate is not None and bool(self.totals.followers)
+
+    @property
+    def engagement_rate_label(self) -> str:
+        """The label a rate is shown with: "by followers" when only followers divided it,
+        "partly by followers" when some posts had reach and some did not."""
+        if not self.engagement_rate_by_followers:
+            return ""
+        return "partly by followers" if self.totals.reach else "by followers"
 
     @property
     def ctr(self) -> Decimal | None:

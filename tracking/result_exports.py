@@ -5,8 +5,10 @@ redemptions, the overlaps and the code-leak flags. The web pages and the API cal
 same functions.
 
 Figures come from tracking.kpis (raw values, with "—" for an undefined ratio, as on the
-screen). Every cell goes through creators.exports.safe_cell, so a creator named
-"=HYPERLINK(...)" or an order code starting with "+" stays text in a spreadsheet."""
+screen). "visitor_days" is the rollups' unique_clicks: a visitor counted once per creator,
+platform and day, summed over the days, not distinct people over the range. Every cell
+goes through creators.exports.safe_cell, so a creator named "=HYPERLINK(...)" or an order
+code starting with "+" stays text in a spreadsheet."""
 
 from __future__ import annotations
 
@@ -24,11 +26,11 @@ from tracking.selectors.ledger import Candidate, Overlap
 from tracking.selectors.overview import Overview
 
 LEADERBOARD_COLUMNS = [
-    "creator", "stage", "clicks", "unique_clicks", "impressions", "ctr", "conversions",
+    "creator", "stage", "clicks", "visitor_days", "impressions", "ctr", "conversions",
     "conversion_rate", "leads", "revenue", "currency", "cost", "cpa", "roas", "roi",
-    "engagement_rate",
+    "engagement_rate", "engagement_rate_by",
 ]  # fmt: skip
-DAILY_COLUMNS = ["day", "clicks", "unique_clicks", "leads", "conversions", "revenue", "refunds",
+DAILY_COLUMNS = ["day", "clicks", "visitor_days", "leads", "conversions", "revenue", "refunds",
                  "cost", "reach", "impressions", "engagements", "currency"]  # fmt: skip
 CONVERSION_COLUMNS = [
     "id", "name", "source", "kind", "occurred_at", "cancelled_at", "currency", "total",
@@ -75,11 +77,12 @@ def _write(columns: list[str], rows: Iterable[dict]) -> str:
 def _kpi_cells(k: Kpis) -> dict:
     t = k.totals
     return {
-        "clicks": t.clicks, "unique_clicks": t.unique_clicks, "impressions": t.impressions,
+        "clicks": t.clicks, "visitor_days": t.unique_clicks, "impressions": t.impressions,
         "ctr": _ratio(k.ctr), "conversions": k.conversions,
         "conversion_rate": _ratio(k.conversion_rate), "leads": t.leads,
         "revenue": t.revenue, "cost": t.cost, "cpa": _ratio(k.cpa), "roas": _ratio(k.roas),
         "roi": _ratio(k.roi), "engagement_rate": _ratio(k.engagement_rate),
+        "engagement_rate_by": k.engagement_rate_label or "reach",
     }  # fmt: skip
 
 
@@ -95,7 +98,7 @@ def leaderboard_csv(rows: list[dict], *, currency: str) -> str:
 def daily_csv(series: list[tuple[datetime.date, Totals]], *, currency: str) -> str:
     """series: tracking.selectors.results.daily_series()."""
     return _write(DAILY_COLUMNS, (
-        {"day": day.isoformat(), "currency": currency,
+        {"day": day.isoformat(), "currency": currency, "visitor_days": t.unique_clicks,
          **{col: getattr(t, col) for col in DAILY_COLUMNS if hasattr(t, col)}}
         for day, t in series
     ))  # fmt: skip

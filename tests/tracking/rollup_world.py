@@ -35,6 +35,7 @@ from tracking.models import (
     Conversion,
     DailyRollup,
     Lead,
+    PostFollowers,
     TrackingLink,
 )
 from tracking.services.rollups import rollups_mark_dirty
@@ -47,8 +48,8 @@ def copy_clicks(rows: list[dict], batch_id: str) -> int:
 
 FIGURES = (
     "clicks", "unique_clicks", "leads", "conversions", "new_customers", "code_conversions",
-    "reach", "impressions", "engagements", "saves", "views", "revenue", "refunds",
-    "code_revenue", "cost",
+    "reach", "impressions", "engagements", "saves", "views", "followers", "rated_engagements",
+    "revenue", "refunds", "code_revenue", "cost",
 )  # fmt: skip
 METRICS = ("reach", "impressions", "likes", "comments", "shares", "saves", "views")
 
@@ -109,18 +110,22 @@ def random_events(organization, campaign, collabs, *, rng: random.Random, days: 
         collaboration = rng.choice(collabs)
         at = when()
         currency = rng.choice([campaign.currency, campaign.currency, "EUR"])
+        # Some are leads posted back (a lead is a lead, never an order), some landing-page
+        # leads credited by the lead rule (counted from their Lead rows, not twice).
+        kind = rng.choice(["sale", "sale", "sale", "lead"])
         conversion = Conversion.objects.create(
             organization=organization, source="postback", external_id=f"o-{uuid.uuid4().hex}",
-            kind="sale", occurred_at=at, currency=currency, total=Decimal("100"),
+            kind=kind, occurred_at=at, currency=currency, total=Decimal("100"),
         )  # fmt: skip
-        revenue = Decimal(rng.randrange(1000, 20000)) / 100
-        rule = rng.choice(["click", "code", "utm"])
+        revenue = Decimal(rng.randrange(1000, 20000)) / 100 if kind == "sale" else Decimal(0)
+        rule = rng.choice(["click", "code", "utm"] + (["lead"] if kind == "lead" else []))
         platform = rng.choice(["instagram", "tiktok"]) if rule == "click" else ""
         # A click credit whose creator's own code was also on the order: a promo-code sale.
         evidence = {"code_used": rule == "code" or (rule == "click" and rng.random() < 0.5)}
         credit = AttributionEntry.objects.create(
             organization=organization, conversion=conversion, collaboration=collaboration,
-            campaign=campaign, kind="credit", rule=rule, conversions=1, revenue=revenue,
+            campaign=campaign, kind="credit", conversion_kind=kind, rule=rule, conversions=1,
+            revenue=revenue,
             currency=currency, new_customer=rng.choice([True, False, None]), platform=platform,
             effective_at=at, evidence=evidence,
         )  # fmt: skip
@@ -130,7 +135,8 @@ def random_events(organization, campaign, collabs, *, rng: random.Random, days: 
             # Cancelled: the reversal counts on the order's day, as the ledger books it.
             AttributionEntry.objects.create(
                 organization=organization, conversion=conversion, collaboration=collaboration,
-                campaign=campaign, kind="reversal", rule=rule, conversions=-1,
+                campaign=campaign, kind="reversal", conversion_kind=kind, rule=rule,
+                conversions=-1,
                 revenue=-revenue, currency=currency, reverses=credit, platform=platform,
                 effective_at=at, evidence=evidence,
             )  # fmt: skip
@@ -138,7 +144,8 @@ def random_events(organization, campaign, collabs, *, rng: random.Random, days: 
             refunded_at = min(at + datetime.timedelta(hours=rng.randrange(1, 60)), now)
             AttributionEntry.objects.create(
                 organization=organization, conversion=conversion, collaboration=collaboration,
-                campaign=campaign, kind="refund", rule=rule, conversions=0,
+                campaign=campaign, kind="refund", conversion_kind=kind, rule=rule,
+                conversions=0,
                 revenue=-(revenue / 2).quantize(Decimal("0.01")), currency=currency,
                 reverses=credit, platform=platform, effective_at=refunded_at, evidence=evidence,
             )  # fmt: skip
@@ -150,12 +157,21 @@ def random_events(organization, campaign, collabs, *, rng: random.Random, days: 
             organization=organization, deliverable=deliverable, url="https://example.com/p",
             screenshot="x.png", screenshot_content_type="image/png", reported_at=start,
         )  # fmt: skip
+        # Engagement rate's denominators: followers at posting for some posts, and some
+        # posts that never report reach (a YouTube video).
+        if rng.random() < 0.7:
+            PostFollowers.objects.create(organization=organization, live_post=post,
+                                         followers=rng.randrange(1000, 50_000),
+                                         observed_at=start)  # fmt: skip
+        no_reach = rng.random() < 0.5
         values = dict.fromkeys(METRICS, 0)
         for n in range(rng.randrange(2, 6)):
             for field in METRICS:
                 values[field] += rng.randrange(0, 500)
             at = when()
             figures = {f: (v if rng.random() < 0.8 else None) for f, v in values.items()}
+            if no_reach:
+                figures["reach"] = None
             ContentMetricSnapshot.objects.create(
                 organization=organization, live_post=post, collaboration=collaboration,
                 source=rng.choice(["api", "creator"]), observed_at=at + datetime.timedelta(
@@ -206,16 +222,22 @@ def expected_rollups(organization, campaign) -> dict:
     entries = {e.pk: e for e in AttributionEntry.objects.filter(collaboration_id__in=collab_ids)}
     for entry in entries.values():
         row = out[(entry.collaboration_id, day(entry.effective_at), entry.platform, entry.currency)]
-        row["conversions"] += entry.conversions
         row["revenue"] += entry.revenue
-        new = entry.new_customer
-        if entry.reverses_id is not None:
-            new = entries[entry.reverses_id].new_customer
-        if new:
-            row["new_customers"] += entry.conversions
+        if entry.conversion_kind == "lead":
+            # A landing-page lead (the lead rule) is counted from its Lead row above.
+            if entry.rule != "lead":
+                row["leads"] += entry.conversions
+        else:
+            row["conversions"] += entry.conversions
+            new = entry.new_customer
+            if entry.reverses_id is not None:
+                new = entries[entry.reverses_id].new_customer
+            if new:
+                row["new_customers"] += entry.conversions
         # Promo-code sales: the creator's own code was on the order, whatever the rule.
         if entry.rule == "code" or entry.evidence.get("code_used"):
-            row["code_conversions"] += entry.conversions
+            if entry.conversion_kind == "sale":
+                row["code_conversions"] += entry.conversions
             row["code_revenue"] += entry.revenue
         if entry.kind == "refund":
             row["refunds"] -= entry.revenue
@@ -224,11 +246,34 @@ def expected_rollups(organization, campaign) -> dict:
         collaboration_id__in=collab_ids
     ).select_related("live_post__deliverable"):
         snapshots[snap.live_post_id].append(snap)
+    followers_of = dict(PostFollowers.objects.values_list("live_post_id", "followers"))
+
+    def rate_state(known: dict, followers: int) -> tuple[int, int]:
+        """METRICS.md engagement rate, one post: (followers dividing it, its engagements
+        that count toward a rate). Reach when known above 0, else followers at posting."""
+        if not known:
+            return 0, 0
+        engagements = sum(known.get(f, 0) for f in ("likes", "comments", "shares", "saves"))
+        if known.get("reach"):
+            return 0, engagements
+        if followers:
+            return followers, engagements
+        return 0, 0
+
     for snaps in snapshots.values():
         # Walk each post's history: a day's figure is the rise of the latest value.
         snaps.sort(key=lambda s: (s.observed_at, s.pk))
         latest = dict.fromkeys(METRICS, 0)
+        known: dict = {}
+        followers = followers_of.get(snaps[0].live_post_id, 0)
         for snap in snaps:
+            before = rate_state(known, followers)
+            known.update({f: getattr(snap, f) for f in METRICS if getattr(snap, f) is not None})
+            after = rate_state(known, followers)
+            key = (snap.collaboration_id, day(snap.observed_at),
+                   snap.live_post.deliverable.platform, "")  # fmt: skip
+            out[key]["followers"] += after[0] - before[0]
+            out[key]["rated_engagements"] += after[1] - before[1]
             key = (snap.collaboration_id, day(snap.observed_at),
                    snap.live_post.deliverable.platform, "")  # fmt: skip
             for field in METRICS:

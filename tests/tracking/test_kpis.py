@@ -19,8 +19,8 @@ from tracking.services.rollups import rollups_derive
 
 def test_ratios_on_a_worked_example():
     totals = Totals(clicks=400, impressions=20_000, conversions=20, leads=50, reach=10_000,
-                    engagements=700, cost=Decimal("1000"), revenue=Decimal("3500"),
-                    new_customers=8)  # fmt: skip
+                    engagements=700, rated_engagements=700, cost=Decimal("1000"),
+                    revenue=Decimal("3500"), new_customers=8)  # fmt: skip
     sales = kpis.kpis(totals, objective="sales")
     assert sales.ctr == Decimal("0.02")
     assert sales.conversion_rate == Decimal("0.05")
@@ -46,11 +46,27 @@ def test_zero_denominators_are_dashes_not_zero():
 
 
 def test_engagement_rate_falls_back_to_followers_and_says_so():
-    by_followers = kpis.kpis(Totals(engagements=50, followers=1000), objective="awareness")
+    by_followers = kpis.kpis(Totals(engagements=50, rated_engagements=50, followers=1000),
+                             objective="awareness")  # fmt: skip
     assert by_followers.engagement_rate == Decimal("0.05")
     assert by_followers.engagement_rate_by_followers
-    assert not kpis.kpis(Totals(engagements=5, reach=10), objective="awareness")\
-        .engagement_rate_by_followers  # fmt: skip
+    assert by_followers.engagement_rate_label == "by followers"
+    by_reach = kpis.kpis(Totals(engagements=5, rated_engagements=5, reach=10), objective="")
+    assert not by_reach.engagement_rate_by_followers and by_reach.engagement_rate_label == ""
+
+
+def test_engagement_rate_divides_each_post_by_its_own_denominator():
+    """Worked example: post A has reach 1,000 and 100 engagements; post B (a YouTube video,
+    no reach) 60 engagements and 2,000 followers at posting; post C 40 engagements and
+    neither. Rate = (100 + 60) / (1,000 + 2,000) = 5.33 %, labelled partly by followers;
+    C adds to engagements but to no rate. Dividing all 200 by A's reach alone (20 %) is
+    the inflation this avoids."""
+    totals = Totals(engagements=200, rated_engagements=160, reach=1_000, followers=2_000)
+    k = kpis.kpis(totals, objective="awareness")
+    assert k.engagement_rate == Decimal(160) / Decimal(3000)
+    assert kpis.display(k.engagement_rate, "percent") == "5.3%"
+    assert k.engagement_rate_label == "partly by followers"
+    assert kpis.kpis(Totals(engagements=40), objective="").engagement_rate is None
 
 
 def test_pace_is_actual_over_expected_by_today():

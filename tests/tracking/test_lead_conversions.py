@@ -114,3 +114,18 @@ def test_the_detail_page_explains_the_credit(tenant_a, tenant_b):
     assert tenant_b.client(Role.OWNER).get(detail).status_code == 404
     missing = reverse("conversion_detail", args=[org.slug, conversion.pk + 1000])
     assert client.get(missing).status_code == 404
+
+
+def test_a_landing_page_lead_counts_once_as_a_lead_and_never_as_an_order(tenant_a):
+    from tracking.selectors.results import rollup_totals
+    from tracking.services.rollups import rollups_refresh
+
+    with tenant_a.context():
+        page = page_for(tenant_a, "lead_generation")
+        submit(tenant_a, page)
+        assert AttributionEntry.objects.get().conversion_kind == "lead"
+    rollups_refresh(organization=tenant_a.organization)
+    with tenant_a.context():
+        totals = rollup_totals(organization=tenant_a.organization,
+                               campaign_ids=[page.collaboration.campaign_id])[None]  # fmt: skip
+        assert (totals.leads, totals.conversions) == (1, 0)

@@ -73,7 +73,7 @@ def test_latest_metrics_query_count_does_not_grow_with_posts(tenant_a, django_as
         for post in many:
             api_snapshot(org, post, at(2), views=10)
         for posts in (one, many):
-            with django_assert_num_queries(7):
+            with django_assert_num_queries(8):  # seven figures and the followers
                 result = selectors.latest_metrics(org, live_posts=posts)
             assert set(result) == {p.pk for p in posts}
 
@@ -269,3 +269,54 @@ def test_share_of_voice_is_undefined_without_mentions(tenant_a):
         quiet = selectors.share_of_voice(organization=org, campaign=campaign)
         assert (quiet.posts, quiet.share) == (1, None)
         assert quiet.labels[0].share is None
+
+
+def test_engagement_rate_divides_each_post_by_its_reach_or_its_followers_at_posting(tenant_a):
+    """Worked example (METRICS.md): an Instagram post with reach 1,000 and 100 likes; a
+    YouTube video (no reach) with 60 engagements by a creator with 2,000 followers there;
+    a video with 40 likes by a creator whose followers are unknown. Per post: 10 %, 3 %
+    "by followers", "—". The campaign: (100 + 60) / (1,000 + 2,000) = 5.3 %, "partly by
+    followers"; the third post's likes count as engagements but in no rate."""
+    from campaigns.models import Objective
+    from tests.creators.factories import make_creator
+    from tracking.kpis import kpis
+    from tracking.selectors.results import rollup_totals
+    from tracking.services.rollups import rollups_refresh
+
+    org = tenant_a.organization
+    with tenant_a.context():
+        campaign = make_campaign(org, name="Rate campaign", objective=Objective.AWARENESS)
+        insta = make_creator(org, accounts=[
+            {"platform": "instagram", "handle": "insta_a", "followers": 9_000}])  # fmt: skip
+        tuber = make_creator(org, accounts=[
+            {"platform": "youtube", "handle": "tuber_b", "followers": 2_000},
+            {"platform": "instagram", "handle": "tuber_b", "followers": 70_000}])  # fmt: skip
+        (reached,) = published_posts(org, campaign, platform="instagram", creator=insta,
+                                     figures={"reach": 1000, "likes": 100})  # fmt: skip
+        (video,) = published_posts(org, campaign, creator=tuber,
+                                   figures={"likes": 50, "comments": 10})  # fmt: skip
+        (unknown,) = published_posts(org, campaign, figures={"likes": 40})
+        posts = selectors.latest_metrics(org, live_posts=[reached, video, unknown])
+        assert posts[reached.pk].engagement_rate == Decimal("0.1")
+        assert posts[reached.pk].engagement_rate_label == ""
+        assert posts[video.pk].followers == 2_000
+        assert posts[video.pk].engagement_rate == Decimal("0.03")
+        assert posts[video.pk].engagement_rate_label == "by followers"
+        assert posts[unknown.pk].engagement_rate is None
+    rollups_refresh(organization=org)
+    with tenant_a.context():
+        totals = rollup_totals(organization=org, campaign_ids=[campaign.pk])[None]
+        assert (totals.engagements, totals.rated_engagements, totals.reach,
+                totals.followers) == (200, 160, 1000, 2000)  # fmt: skip
+        k = kpis(totals, objective=campaign.objective)
+        assert display(k.engagement_rate, "percent") == "5.3%"
+        assert k.engagement_rate_label == "partly by followers"
+    from django.urls import reverse
+
+    response = tenant_a.client("viewer").get(
+        reverse("campaign_results", args=[org.slug, campaign.pk]), {"date_from": "2000-01-01"}
+    )
+    assert (
+        'data-kpi="engagement_rate"><span class="stat__label">Engagement rate (partly by '
+        'followers)</span> <strong class="stat__value">5.3%<'
+    ) in response.content.decode()

@@ -311,3 +311,32 @@ def test_admins_create_and_rotate_the_secret_shown_once(tenant_a):
     # Members may not see or rotate it.
     assert tenant_a.client(Role.MEMBER).get(url).status_code == 403
     assert tenant_a.client(Role.MEMBER).post(url).status_code == 403
+
+
+def test_a_postback_lead_counts_as_a_lead_and_a_sale_as_an_order(world):
+    """METRICS.md: conversions are orders (a lead-generation campaign's are its leads).
+    A postback lead is a lead on both kinds of campaign, never an order."""
+    from campaigns.models import Objective
+    from tracking.kpis import kpis
+    from tracking.selectors.results import rollup_totals
+    from tracking.services.rollups import rollups_refresh
+
+    org, campaign = world["org"], world["collaboration"].campaign
+    click = world["click"].click_id.hex
+    for payload in (
+        {"external_id": "lead-1", "event": "lead", "click_id": click},
+        {"external_id": "lead-2", "event": "lead", "code": world["code"]},
+        {"external_id": "order-1", "event": "sale", "code": world["code"], "amount": "50",
+         "currency": campaign.currency},
+    ):  # fmt: skip
+        payload = {"organization_key": world["key"], "time": NOW.isoformat(), **payload}
+        assert post_signed(world, payload).status_code == 201
+    rollups_refresh(organization=org)
+    with world["tenant"].context():
+        totals = rollup_totals(organization=org, campaign_ids=[campaign.pk])[None]
+        assert (totals.leads, totals.conversions, totals.code_conversions) == (2, 1, 1)
+        assert totals.revenue == Decimal("50.00")
+        assert kpis(totals, objective=Objective.SALES).conversions == 1
+        assert kpis(totals, objective=Objective.LEAD_GENERATION).conversions == 2
+        entries = AttributionEntry.objects.order_by("id")
+        assert [e.conversion_kind for e in entries] == ["lead", "lead", "sale"]

@@ -57,7 +57,7 @@ def test_rollups_equal_a_recomputation_from_raw_events(tenant_a, org):
         }
         assert all(totals[f] for f in ("clicks", "unique_clicks", "leads", "conversions",
                                         "refunds", "code_revenue", "reach", "engagements",
-                                        "cost"))  # fmt: skip
+                                        "followers", "rated_engagements", "cost"))  # fmt: skip
         assert {k[3] for k in expected} >= {"", "USD", "EUR"}
 
 

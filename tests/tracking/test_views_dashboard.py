@@ -230,3 +230,88 @@ def test_a_cpa_target_reads_as_not_met_when_the_cpa_is_above_it(tenant_a):
     assert 'data-met="no">Not met<' in cpa and "50.0%" in cpa and "200.0%" not in cpa
     conversions = body[body.index('data-target="conversions"') :].split("</tr>")[0]
     assert 'data-met="yes">Met<' in conversions and "100.0%" in conversions
+
+
+@pytest.mark.django_db
+def test_visitors_are_labelled_visitor_days_as_they_are_counted(tenant_a):
+    """One visitor on two days is 2: a day's distinct visitors, summed over the days.
+    METRICS.md defines no "unique visitors", so the page and the exports say what it is."""
+    import uuid
+
+    from django.utils import timezone
+
+    from tests.tracking.rollup_world import copy_clicks
+    from tracking.models import TrackingLink
+
+    org = tenant_a.organization
+    with tenant_a.context():
+        campaign, collabs = build_campaign(org, collaborations=1)
+        link = TrackingLink.objects.filter(platform="instagram").first()
+    now = timezone.now()
+    copy_clicks([{"click_id": uuid.uuid4().hex, "org": org.pk, "link": link.pk,
+                  "at": (now - datetime.timedelta(days=days)).isoformat(), "visitor": "same",
+                  "ua": "mobile", "ref": "", "unique": True} for days in (0, 2)],
+                "visitor-days")  # fmt: skip
+    rollups_refresh(organization=org)
+    client = tenant_a.client("viewer")
+    query = {"date_from": (now - datetime.timedelta(days=5)).date().isoformat(),
+             "date_to": now.date().isoformat()}  # fmt: skip
+    body = client.get(url(org, campaign, **query)).content.decode()
+    assert "Unique visitors" not in body
+    assert ('data-kpi="unique_clicks"><span class="stat__label">Visitor-days</span> '
+            '<strong class="stat__value">2<') in body  # fmt: skip
+    args = [org.slug, campaign.pk]
+    board = client.get(reverse("campaign_leaderboard_csv", args=args), query)
+    header, row = board.content.decode().splitlines()[:2]
+    assert "unique_clicks" not in header
+    assert dict(zip(header.split(","), row.split(","), strict=True))["visitor_days"] == "2"
+
+
+@pytest.mark.django_db
+def test_a_platform_filter_keeps_unambiguous_code_sales_and_names_what_it_leaves_out(tenant_a):
+    """A code credit takes the collaboration's platform when it is on one only; the rest
+    (a creator on two platforms, and all cost) is tied to no platform, and a filtered
+    dashboard says what it leaves out rather than showing a bare "—"."""
+    from django.utils import timezone
+
+    from tests.campaigns.factories import agreed_collaboration
+    from tracking import services
+    from tracking.models import AttributionEntry
+    from tracking.services.conversions import ConversionInput, conversion_record
+
+    org = tenant_a.organization
+    now = timezone.now()
+    with tenant_a.context():
+        campaign = make_campaign(org, currency="USD")
+        # Both have an Instagram deliverable; the second also shares a TikTok link.
+        one = agreed_collaboration(org, campaign)
+        two = agreed_collaboration(org, campaign)
+        for collaboration, platform in ((one, "instagram"), (two, "tiktok")):
+            services.tracking_link_create(
+                organization=org, collaboration=collaboration, platform=platform,
+                destination_url="https://shop.example/p",
+            )  # fmt: skip
+        services.promo_code_create(org, collaboration=one, code="ONE10")
+        services.promo_code_create(org, collaboration=two, code="TWO10")
+        for n, code in enumerate(("ONE10", "TWO10")):
+            conversion_record(organization=org, data=ConversionInput(
+                source="postback", external_id=f"o-{n}", occurred_at=now, currency="USD",
+                total=Decimal("80.00"), subtotal=Decimal("80.00"), discount_codes=(code,)))  # fmt: skip
+        platforms = dict(AttributionEntry.objects.values_list("collaboration_id", "platform"))
+        assert platforms == {one.pk: "instagram", two.pk: ""}
+    rollups_refresh(organization=org)
+    client = tenant_a.client("viewer")
+    day = timezone.localdate().isoformat()
+    start = (timezone.localdate() - datetime.timedelta(days=60)).isoformat()
+    body = client.get(url(org, campaign, date_from=start, date_to=day,
+                          platform="instagram")).content.decode()  # fmt: skip
+    assert ('data-kpi="code_conversions"><span class="stat__label">Promo-code orders</span> '
+            '<strong class="stat__value">1<') in body  # fmt: skip
+    assert "data-unassigned" in body
+    assert "sales and cost tied to no platform are not included" in body
+    assert "1 orders (80.00 USD), of which 1 through promo codes" in body
+    unfiltered = client.get(url(org, campaign, date_from=start, date_to=day)).content.decode()
+    assert "data-unassigned" not in unfiltered
+    api = client.get(reverse("api_campaign_dashboard", args=[org.slug, campaign.pk]),
+                     {"date_from": start, "date_to": day, "platform": "instagram"})  # fmt: skip
+    assert api.json()["not_included"]["code_orders"] == 1

@@ -30,14 +30,24 @@ def _kpi_row(kpis) -> dict:
     keys = ("clicks", "unique_clicks", "impressions", "reach", "engagements", "leads",
             "conversions", "new_customers", "revenue", "cost", "ctr", "conversion_rate",
             "cpa", "roas", "roi", "engagement_rate")  # fmt: skip
-    return {key: _num(kpis.value(key)) for key in keys}
+    return {**{key: _num(kpis.value(key)) for key in keys},
+            "engagement_rate_by": kpis.engagement_rate_label}  # fmt: skip
 
 
 class DashboardSerializer(serializers.Serializer):
     campaign = serializers.DictField()
     filters = serializers.DictField()
-    tiles = serializers.DictField(help_text="{stage: {kpi: value}}; ratios null when undefined")
+    tiles = serializers.DictField(
+        help_text="{stage: {kpi: value}}; ratios null when undefined. unique_clicks is "
+        "visitor-days: a visitor counted once per creator, platform and day, summed over "
+        "the days (not distinct people over the range)"
+    )
     other_revenue = serializers.DictField(help_text="Revenue in other currencies, not converted")
+    not_included = serializers.DictField(
+        allow_null=True,
+        help_text="With a platform filter: cost, orders, revenue and promo-code orders tied to "
+        "no platform, which the filtered figures leave out (null without a filter)",
+    )
     targets = serializers.ListField(child=serializers.DictField())
     daily = serializers.ListField(child=serializers.DictField())
     leaderboard = serializers.ListField(child=serializers.DictField())
@@ -82,6 +92,10 @@ class CampaignDashboardApi(OrganizationApiView):
             "tiles": {stage: {key: _num(value) for key, _, _, value in tiles}
                       for stage, tiles in d.tiles},
             "other_revenue": {c: str(a) for c, a in d.kpis.totals.other_revenue.items()},
+            "not_included": None if d.unassigned is None else {
+                "cost": str(d.unassigned.cost), "orders": d.unassigned.conversions,
+                "revenue": str(d.unassigned.revenue),
+                "code_orders": d.unassigned.code_conversions},
             "targets": [{"metric": t.target.metric, "target": str(t.target.target_value),
                          "actual": _num(t.actual), "progress": _num(t.progress),
                          "pace": _num(t.pace), "met": t.met,

@@ -152,8 +152,12 @@ class LivePostMetricsSerializer(serializers.Serializer):
     )
     engagement_rate = serializers.DecimalField(
         max_digits=12, decimal_places=6, allow_null=True,
-        help_text="engagements / reach; null when reach is unknown or 0",
+        help_text="engagements / reach; where reach is unknown, engagements / followers at "
+        "posting time (engagement_rate_by says which); null when neither is known",
     )  # fmt: skip
+    engagement_rate_by = serializers.CharField(
+        help_text='"reach", or "by followers" when divided by followers at posting time'
+    )
     pull = PullStateSerializer(allow_null=True)
     # Each figure's latest report; null when no source reported it.
     reach = FigureSerializer(allow_null=True)
@@ -184,6 +188,7 @@ def _metrics_data(organization, post: LivePost) -> dict:
     data = {
         "live_post": post.pk, "url": post.url, "engagements": metrics.engagements,
         "engagement_rate": metrics.engagement_rate,
+        "engagement_rate_by": metrics.engagement_rate_label or "reach",
         "pull": None if state is None else {
             "platform": state.platform, "external_id": state.external_id,
             "last_attempt_at": state.last_attempt_at, "last_success_at": state.last_success_at,

@@ -40,7 +40,11 @@ class KpisSerializer(serializers.Serializer):
     """The figures of one scope, as tracking.kpis computes them."""
 
     clicks = serializers.IntegerField(source="totals.clicks")
-    unique_clicks = serializers.IntegerField(source="totals.unique_clicks")
+    unique_clicks = serializers.IntegerField(
+        source="totals.unique_clicks",
+        help_text="Visitor-days: a visitor counted once per creator, platform and day, summed "
+        "over the days (not distinct people over the range)",
+    )
     impressions = serializers.IntegerField(source="totals.impressions")
     reach = serializers.IntegerField(source="totals.reach")
     leads = serializers.IntegerField(source="totals.leads")
@@ -61,6 +65,11 @@ class KpisSerializer(serializers.Serializer):
     roas = serializers.DecimalField(max_digits=20, decimal_places=6, allow_null=True)
     roi = serializers.DecimalField(max_digits=20, decimal_places=6, allow_null=True)
     engagement_rate = serializers.DecimalField(max_digits=20, decimal_places=6, allow_null=True)
+    engagement_rate_by = serializers.CharField(
+        source="engagement_rate_label",
+        help_text='"" when divided by reach; "by followers" or "partly by followers" when '
+        "some posts' reach was unknown and their followers at posting time divided instead",
+    )
 
 
 class HeadlineSerializer(serializers.Serializer):

@@ -23,6 +23,7 @@ from tracking.models.metrics import (
     ContentMetricSnapshot,
     LivePostTranscript,
     MetricSource,
+    PostFollowers,
     VoiceKeyword,
 )
 from tracking.models.postback_imports import (
@@ -83,6 +84,7 @@ __all__ = [
     "ENGAGEMENT_FIELDS",
     "METRIC_FIELDS",
     "ContentMetricSnapshot",
+    "PostFollowers",
     "MetricSource",
     "VoiceKeyword",
     "StoreDiscount",

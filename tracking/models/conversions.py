@@ -236,6 +236,12 @@ class AttributionEntry(TenantModel):
     )
     campaign = models.ForeignKey("campaigns.Campaign", on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(max_length=10, choices=EntryKind.choices)
+    # The credited conversion's kind when the entry was written (reversals and refunds
+    # copy their credit's): a lead counts as a lead and an order as an order
+    # (METRICS.md), and the append-only ledger keeps what each entry counted as.
+    conversion_kind = models.CharField(
+        max_length=8, choices=ConversionKind.choices, default=ConversionKind.SALE
+    )
     # For a credit: the rule that gave it. Reversals and refunds copy their credit's.
     rule = models.CharField(max_length=8, choices=CreditRule.choices)
     # What the rule saw: {"click": {...}, "code": "...", "utm": {...}, "candidates": [...]}.
@@ -253,7 +259,8 @@ class AttributionEntry(TenantModel):
     revenue = models.DecimalField(max_digits=14, decimal_places=2)
     currency = models.CharField(max_length=3, blank=True)
     new_customer = models.BooleanField(null=True)
-    # The link's platform when a click gave the credit; "" otherwise.
+    # The link's platform when a click gave the credit, the UTM source for a UTM credit,
+    # the collaboration's only platform for a code credit; "" otherwise.
     platform = models.CharField(max_length=12, blank=True)
     # When the entry counts on the dashboard: the order's time for credits and their
     # reversals, the refund's time for refunds.

@@ -99,6 +99,31 @@ class VoiceKeyword(TenantModel):
         return f"{self.keyword} ({'brand' if self.is_brand else self.label})"
 
 
+class PostFollowers(TenantModel):
+    """The followers of the account a live post went out on, at posting time: engagement
+    rate's denominator for a post whose reach is unknown (METRICS.md, "by followers").
+    Taken once, from the creator's account on the post's platform, when tracking records
+    the post's first figures (its report with the live post); never updated, so a later
+    follower count does not rewrite a past rate."""
+
+    live_post = models.ForeignKey("campaigns.LivePost", on_delete=models.CASCADE, related_name="+")
+    followers = models.PositiveBigIntegerField()
+    handle = models.CharField(max_length=120, blank=True)
+    observed_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["live_post"]
+        verbose_name_plural = "post followers"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "live_post"], name="post_followers_one_per_post"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.followers} followers at posting of live post {self.live_post_id}"
+
+
 class LivePostTranscript(TenantModel):
     """What is said in a published post (a video's spoken words, pasted by the brand), so
     share of voice counts mentions that are heard, not only those written in the caption.

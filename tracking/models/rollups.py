@@ -22,7 +22,7 @@ from kolhub.models import TenantModel
 
 COUNT_FIELDS = (
     "clicks", "unique_clicks", "leads", "conversions", "new_customers", "code_conversions",
-    "reach", "impressions", "engagements", "saves", "views",
+    "reach", "impressions", "engagements", "saves", "views", "followers", "rated_engagements",
 )  # fmt: skip
 MONEY_FIELDS = ("revenue", "refunds", "code_revenue", "cost")
 
@@ -50,6 +50,12 @@ class RollupFigures(TenantModel):
     engagements = models.BigIntegerField(default=0)
     saves = models.BigIntegerField(default=0)
     views = models.BigIntegerField(default=0)
+    # Engagement rate (METRICS.md) divides each post by its own denominator: its reach, or
+    # where reach is unknown its followers at posting time. `followers` sums the latter;
+    # `rated_engagements` the engagements of posts with either (a post with neither adds
+    # to no rate, so it cannot inflate one).
+    followers = models.BigIntegerField(default=0)
+    rated_engagements = models.BigIntegerField(default=0)
     revenue = _money()
     refunds = _money()
     code_revenue = _money()

@@ -24,17 +24,21 @@ from tracking.selectors.results import (
     daily_series,
     leaderboard,
     results_default_end,
+    rollup_totals,
     rollup_totals_by,
     unallocated_spend,
 )
 
-# METRICS.md funnel: (stage, [(figure, label, unit)]).
+# METRICS.md funnel: (stage, [(figure, label, unit)]). unique_clicks is not a count of
+# distinct people over the range: each creator's link platform counts a visitor once a
+# day, and the days add up (METRICS.md defines no "unique visitors"), so it reads
+# "Visitor-days".
 FUNNEL = (
     ("Awareness", (("reach", "Reach", "count"), ("impressions", "Impressions", "count"),
                    ("share_of_voice", "Share of voice", "percent"))),
     ("Consideration", (
         ("engagements", "Engagements", "count"), ("engagement_rate", "Engagement rate", "percent"),
-        ("clicks", "Clicks", "count"), ("unique_clicks", "Unique visitors", "count"),
+        ("clicks", "Clicks", "count"), ("unique_clicks", "Visitor-days", "count"),
         ("ctr", "CTR", "percent"), ("saves", "Saves", "count"),
     )),
     ("Conversion", (
@@ -140,6 +144,10 @@ class Dashboard:
     series: list  # [(day, Kpis)]
     leaderboard: list  # [{"collaboration", "kpis"}], every creator, ranked
     board_page: Page  # the page of the leaderboard the screen shows
+    # With a platform filter: what the filter leaves out because it is tied to no
+    # platform (code sales of a creator on several platforms, cost, campaign spend), so
+    # the page can say so instead of showing a bare "—" for CPA, ROAS and ROI.
+    unassigned: Totals | None = None
 
 
 # Creators per leaderboard page on screen (the API and the CSV give every row): a
@@ -177,6 +185,16 @@ def campaign_dashboard(*, organization: Organization, campaign: Campaign, filter
         ).items():  # fmt: skip
             totals.cost += amount
             grouped["day"].setdefault(day, Totals()).cost += amount
+    unassigned = None
+    if filters.platform:
+        unassigned = rollup_totals(
+            organization=organization, group_by="platform", campaign_ids=[campaign.pk],
+            date_from=filters.date_from, date_to=filters.date_to, model=CampaignDailyRollup,
+        ).get("", Totals())  # fmt: skip
+        unassigned.cost += sum(unallocated_spend(
+            organization=organization, campaign_ids=[campaign.pk],
+            date_from=filters.date_from, date_to=filters.date_to,
+        ).values(), Decimal("0"))  # fmt: skip
     figures = kpis(totals, objective=campaign.objective)
     # Share of voice is counted in the campaign's published captions and transcripts
     # (tracking.selectors.metrics), not summed from rollups; four queries.
@@ -186,8 +204,13 @@ def campaign_dashboard(*, organization: Organization, campaign: Campaign, filter
     def value_of(key: str):
         return voice.share if key == "share_of_voice" else figures.value(key)
 
+    def label_of(key: str, label: str) -> str:
+        # METRICS.md: a rate divided by followers (reach unknown) is labelled so.
+        rate_label = figures.engagement_rate_label if key == "engagement_rate" else ""
+        return f"{label} ({rate_label})" if rate_label else label
+
     tiles = [
-        (stage, [(key, label, unit, value_of(key)) for key, label, unit in rows])
+        (stage, [(key, label_of(key, label), unit, value_of(key)) for key, label, unit in rows])
         for stage, rows in FUNNEL
     ]
     targets = []
@@ -219,4 +242,4 @@ def campaign_dashboard(*, organization: Organization, campaign: Campaign, filter
     board_page = Paginator(ranked, BOARD_PER_PAGE).get_page(filters.page)
     return Dashboard(campaign=campaign, filters=filters, kpis=figures, tiles=tiles,
                      targets=targets, series=series, leaderboard=ranked,
-                     board_page=board_page)  # fmt: skip
+                     board_page=board_page, unassigned=unassigned)  # fmt: skip

@@ -37,6 +37,7 @@ from tracking.models import (
     ContentMetricPull,
     ContentMetricSnapshot,
     LivePostTranscript,
+    PostFollowers,
     VoiceKeyword,
 )
 from tracking.selectors.ledger import day_bounds
@@ -107,6 +108,8 @@ class Figure:
 class PostMetrics:
     live_post_id: int
     figures: dict[str, Figure] = field(default_factory=dict)
+    # The account's followers at posting time (tracking.models.PostFollowers), if known.
+    followers: int | None = None
 
     def value(self, name: str) -> int | None:
         figure = self.figures.get(name)
@@ -118,15 +121,26 @@ class PostMetrics:
         known = [self.figures[n].value for n in ENGAGEMENT_FIELDS if n in self.figures]
         return sum(known) if known else None
 
+    def _rate(self):
+        # The one definition (tracking.kpis), with this post as the only post: its reach,
+        # else its followers at posting time ("—" when neither is known).
+        engagements, reach = self.engagements or 0, self.value("reach") or 0
+        followers = 0 if reach else (self.followers or 0)
+        rated = engagements if reach or followers else 0
+        return kpis(Totals(engagements=engagements, reach=reach, followers=followers,
+                           rated_engagements=rated), objective="")  # fmt: skip
+
     @property
     def engagement_rate(self) -> Decimal | None:
-        """Engagements / reach ("—" when reach is unknown or 0)."""
-        engagements = self.engagements
-        if engagements is None:
+        """Engagements / reach; where reach is unknown, engagements / followers at posting
+        time (engagement_rate_label says so)."""
+        if self.engagements is None:
             return None
-        # The one definition (tracking.kpis); a post's reach alone, no follower fallback.
-        return kpis(Totals(engagements=engagements, reach=self.value("reach") or 0),
-                    objective="").engagement_rate  # fmt: skip
+        return self._rate().engagement_rate
+
+    @property
+    def engagement_rate_label(self) -> str:
+        return self._rate().engagement_rate_label if self.engagements is not None else ""
 
     def rows(self) -> list[tuple[str, Figure | None]]:
         return [(name, self.figures.get(name)) for name in METRIC_FIELDS]
@@ -149,11 +163,18 @@ def latest_metrics(
     at: datetime.datetime | None = None,
 ) -> dict[int, PostMetrics]:  # fmt: skip
     """Each post's latest value of each figure with its provenance (as of `at`, default
-    now). One query per figure (7), whatever the number of posts and snapshots."""
+    now), and its followers at posting time. One query per figure (7) and one for the
+    followers, whatever the number of posts and snapshots."""
     ids = _ids(live_posts)
     result = {pk: PostMetrics(live_post_id=pk) for pk in ids}
     if not ids:
         return result
+    for live_post_id, followers in (
+        PostFollowers.objects.for_org(organization)
+        .filter(live_post_id__in=ids)
+        .values_list("live_post_id", "followers")
+    ):
+        result[live_post_id].followers = followers
     for name in METRIC_FIELDS:
         for snapshot in _latest_per_field(organization, ids, name, at).select_related(
             "recorded_by"

@@ -5,7 +5,8 @@ Candidates (METRICS.md, "Attribution"), each a touch with a time:
   stored click; the touch is the click's time, and it counts only if the order came
   within the campaign's attribution window after it;
 - code: a discount code on the order is a creator's promo code; the touch is the order's
-  time (the code was typed at checkout);
+  time (the code was typed at checkout); its platform is the collaboration's when it is
+  on one platform only, else none;
 - utm: the landing URL's utm_campaign is a campaign's slug and utm_content a handle of a
   creator in it (utm_source, when present, the platform); the touch is the order's time;
 - lead: a lead left on a creator's landing page (lead-generation conversions).
@@ -36,7 +37,7 @@ from zoneinfo import ZoneInfo
 from django.db.models import Sum
 from django.utils import timezone
 
-from campaigns.models import Campaign, Collaboration
+from campaigns.models import Campaign, Collaboration, ContentDeliverable
 from kolhub.models import Organization
 from tracking.models import (
     AttributionEntry,
@@ -47,6 +48,7 @@ from tracking.models import (
     EntryKind,
     PromoCode,
     Refund,
+    TrackingLink,
 )
 from tracking.services.rollups import rollups_mark_dirty
 
@@ -120,6 +122,24 @@ def click_candidates(organization: Organization, conversion: Conversion) -> tupl
     return [candidate], {**detail, "found": True}
 
 
+def collaboration_platform(organization: Organization, collaboration_id: int) -> str:
+    """The one platform a collaboration is on (its deliverables' and tracking links'),
+    or "" when it has none or several. A code typed at checkout names no platform, so its
+    credit takes the collaboration's only when that leaves no doubt; otherwise it stays
+    unassigned, and a platform-filtered dashboard says what it leaves out."""
+    platforms = set(
+        ContentDeliverable.objects.for_org(organization)
+        .filter(collaboration_id=collaboration_id)
+        .values_list("platform", flat=True)
+    ) | set(
+        TrackingLink.objects.for_org(organization)
+        .filter(collaboration_id=collaboration_id)
+        .values_list("platform", flat=True)
+    )
+    platforms.discard("")
+    return platforms.pop() if len(platforms) == 1 else ""
+
+
 def code_candidates(organization: Organization, conversion: Conversion, tz) -> list[Candidate]:
     if not conversion.discount_codes:
         return []
@@ -132,8 +152,9 @@ def code_candidates(organization: Organization, conversion: Conversion, tz) -> l
     for code in codes:
         open_, why_not = _campaign_open(code.collaboration.campaign, conversion.occurred_at, tz)
         detail = {"code": code.code, "promo_code_id": code.pk}
-        found.append(Candidate(code.collaboration, CreditRule.CODE, conversion.occurred_at, "",
-                               detail, open_, why_not))  # fmt: skip
+        platform = collaboration_platform(organization, code.collaboration_id)
+        found.append(Candidate(code.collaboration, CreditRule.CODE, conversion.occurred_at,
+                               platform, detail, open_, why_not))  # fmt: skip
     return found
 
 
@@ -266,6 +287,7 @@ def conversion_attribute(*, organization: Organization, conversion: Conversion) 
         and winner is not None
         and standing.collaboration_id == winner.collaboration.pk
         and standing.rule == winner.rule
+        and standing.conversion_kind == conversion.kind
         and standing.revenue == revenue
         and standing.currency == conversion.currency
         and standing.new_customer == new_customer
@@ -282,6 +304,7 @@ def conversion_attribute(*, organization: Organization, conversion: Conversion) 
                 collaboration_id=standing.collaboration_id,
                 campaign_id=standing.campaign_id,
                 kind=EntryKind.REVERSAL,
+                conversion_kind=standing.conversion_kind,
                 rule=standing.rule,
                 evidence=standing.evidence,
                 reason=why,
@@ -313,7 +336,8 @@ def conversion_attribute(*, organization: Organization, conversion: Conversion) 
         standing = AttributionEntry.objects.create(
             organization=organization, conversion=conversion, collaboration=winner.collaboration,
             campaign_id=winner.collaboration.campaign_id, kind=EntryKind.CREDIT,
-            rule=winner.rule, evidence=evidence, reason=_reason(winner, candidates),
+            conversion_kind=conversion.kind, rule=winner.rule, evidence=evidence,
+            reason=_reason(winner, candidates),
             conversions=1, revenue=revenue, currency=conversion.currency,
             new_customer=new_customer, platform=winner.platform,
             effective_at=conversion.occurred_at,
@@ -349,6 +373,7 @@ def _refunds_book(organization: Organization, conversion: Conversion, credit) ->
                 collaboration_id=credit.collaboration_id,
                 campaign_id=credit.campaign_id,
                 kind=EntryKind.REFUND,
+                conversion_kind=credit.conversion_kind,
                 rule=credit.rule,
                 evidence={
                     "refund": refund.external_id,

@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from campaigns.models import Campaign, LivePost
 from campaigns.services.guards import check_member, same_org
+from creators.models import SocialAccount
 from kolhub.models import Organization
 from tracking.mentions import keyword_key
 from tracking.models import (
@@ -32,6 +33,7 @@ from tracking.models import (
     ContentMetricSnapshot,
     LivePostTranscript,
     MetricSource,
+    PostFollowers,
     VoiceKeyword,
 )
 from tracking.services.rollups import rollups_mark_dirty
@@ -89,6 +91,29 @@ def _dirty_touches(
     return touches
 
 
+def post_followers_capture(*, organization: Organization, live_post: LivePost) -> None:
+    """Keep the followers of the creator's account on the post's platform as the post's
+    followers at posting time (engagement rate "by followers", METRICS.md), once: the
+    first figures recorded for a post are its report with the live post. Nothing when
+    the account or its follower count is unknown."""
+    deliverable = live_post.deliverable
+    account = (
+        SocialAccount.objects.for_org(organization)
+        .filter(creator_id=deliverable.collaboration.creator_id, platform=deliverable.platform,
+                followers__gt=0)
+        .order_by("-followers", "id")
+        .first()
+    )  # fmt: skip
+    if account is None:
+        return
+    PostFollowers.objects.bulk_create(
+        [PostFollowers(organization=organization, live_post=live_post,
+                       followers=account.followers, handle=account.handle,
+                       observed_at=timezone.now())],
+        ignore_conflicts=True,
+    )  # fmt: skip
+
+
 @transaction.atomic
 def metric_snapshot_record(
     *, organization: Organization, live_post: LivePost, source: str,
@@ -133,6 +158,7 @@ def metric_snapshot_record(
         except IntegrityError:
             snapshot = snapshots.select_for_update().get(**key)
         else:
+            post_followers_capture(organization=organization, live_post=live_post)
             rollups_mark_dirty(organization=organization,
                                touches=_dirty_touches(organization, snapshot))  # fmt: skip
             return snapshot

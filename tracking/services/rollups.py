@@ -37,6 +37,7 @@ from tracking.models import (
     ContentMetricSnapshot,
     DailyRollup,
     Lead,
+    PostFollowers,
     RollupCostWatermark,
     RollupDirtyDay,
     RunningTotal,
@@ -81,6 +82,7 @@ _T = {
     "lead": Lead._meta.db_table,
     "entry": AttributionEntry._meta.db_table,
     "snapshot": ContentMetricSnapshot._meta.db_table,
+    "followers": PostFollowers._meta.db_table,
     "post": LivePost._meta.db_table,
     "deliverable": ContentDeliverable._meta.db_table,
     "collaboration": Collaboration._meta.db_table,
@@ -148,9 +150,31 @@ def _latest(field: str, bound: str) -> str:
     )
 
 
-_DELTAS = ",\n".join(
-    f"coalesce({_latest(f, 'hi')}, 0) - coalesce({_latest(f, 'lo')}, 0) AS {f}" for f in _METRICS
-)
+_LATEST = ",\n".join(f"{_latest(f, b)} AS {f}_{b}" for f in _METRICS for b in ("hi", "lo"))
+_DELTAS = ",\n".join(f"coalesce({f}_hi, 0) - coalesce({f}_lo, 0) AS {f}" for f in _METRICS)
+
+
+def _rate_figures(bound: str) -> tuple[str, str]:
+    """A post's engagement-rate figures as of `bound` (METRICS.md): (followers, rated
+    engagements). Its denominator is its reach when known (above 0), else its followers
+    at posting time, once it has any figure; its engagements count toward a rate only
+    when it has one of the two."""
+    seen = f"coalesce({', '.join(f'{f}_{bound}' for f in _METRICS)}) IS NOT NULL"
+    by_followers = f"({seen} AND coalesce(reach_{bound}, 0) = 0 AND coalesce(followers, 0) > 0)"
+    engagements = " + ".join(
+        f"coalesce({f}_{bound}, 0)" for f in ("likes", "comments", "shares", "saves")
+    )
+    return (
+        f"CASE WHEN {by_followers} THEN followers ELSE 0 END",
+        f"CASE WHEN coalesce(reach_{bound}, 0) > 0 OR {by_followers} THEN {engagements} ELSE 0 END",
+    )
+
+
+_RATE_DELTAS = ",\n".join(
+    f"{hi} - {lo} AS {name}"
+    for name, hi, lo in zip(("followers", "rated_engagements"), _rate_figures("hi"),
+                            _rate_figures("lo"), strict=True)
+)  # fmt: skip
 
 _FIGURES = COUNT_FIELDS + MONEY_FIELDS
 # METRICS.md "Promo-code sales": orders credited to a creator whose code was on them,
@@ -158,6 +182,12 @@ _FIGURES = COUNT_FIELDS + MONEY_FIELDS
 _CODE_USED = "(e.rule = 'code' OR coalesce((e.evidence->>'code_used')::boolean, false))"
 # A credit's own flag; a reversal's is its credit's (r), which it takes back.
 _NEW_CUSTOMER = "coalesce(r.new_customer, e.new_customer)"
+# METRICS.md: conversions are orders (a lead-generation campaign's are its leads, which
+# tracking.kpis picks), so a credited lead counts as a lead, never as an order. A lead
+# credited by the landing-page rule is a Lead row, counted as such already; a lead from
+# any other source (a postback, an import) counts from its credit.
+_SALE = "e.conversion_kind = 'sale'"
+_LEAD_ELSEWHERE = "e.conversion_kind = 'lead' AND e.rule <> 'lead'"
 
 
 def _row(platform: str, currency: str, **figures: str) -> str:
@@ -179,11 +209,17 @@ post_days AS (
       ON s.organization_id = %(org)s AND s.collaboration_id = m.collaboration_id
      AND s.observed_at >= m.lo AND s.observed_at < m.hi
 ),
-post_deltas AS (
-    SELECT pd.collaboration_id, pd.day, d.platform, {_DELTAS}
+post_values AS (
+    SELECT pd.collaboration_id, pd.day, d.platform, pf.followers, {_LATEST}
     FROM post_days pd
     JOIN {_T["post"]} lp ON lp.id = pd.live_post_id
     JOIN {_T["deliverable"]} d ON d.id = lp.deliverable_id
+    LEFT JOIN {_T["followers"]} pf
+      ON pf.organization_id = %(org)s AND pf.live_post_id = pd.live_post_id
+),
+post_deltas AS (
+    SELECT collaboration_id, day, platform, {_DELTAS}, {_RATE_DELTAS}
+    FROM post_values pd
 ),
 raw AS (
     -- Clicks: human clicks, a visitor's repeats within 30 minutes stored as not unique.
@@ -207,16 +243,22 @@ raw AS (
      AND ld.first_submitted_at >= m.lo AND ld.first_submitted_at < m.hi
     GROUP BY m.collaboration_id, m.day, ld.platform
     UNION ALL
-    -- The ledger: credits +1, reversals -1, refunds 0 conversions; revenue is signed, so
+    -- The ledger: credits +1, reversals -1, refunds 0 (orders or leads, by the credited
+    -- conversion's kind); revenue is signed, so
     -- its sum is net of reversals and refunds. A reversal counts against new customers
     -- when the credit it reverses was a new customer's.
     SELECT {
     _row(
         "e.platform",
         "e.currency",
-        conversions="sum(e.conversions)",
-        new_customers=f"coalesce(sum(e.conversions) FILTER (WHERE {_NEW_CUSTOMER}), 0)",
-        code_conversions=f"coalesce(sum(e.conversions) FILTER (WHERE {_CODE_USED}), 0)",
+        leads=f"coalesce(sum(e.conversions) FILTER (WHERE {_LEAD_ELSEWHERE}), 0)",
+        conversions=f"coalesce(sum(e.conversions) FILTER (WHERE {_SALE}), 0)",
+        new_customers=(
+            f"coalesce(sum(e.conversions) FILTER (WHERE {_SALE} AND {_NEW_CUSTOMER}), 0)"
+        ),
+        code_conversions=(
+            f"coalesce(sum(e.conversions) FILTER (WHERE {_SALE} AND {_CODE_USED}), 0)"
+        ),
         revenue="sum(e.revenue)",
         refunds="coalesce(-sum(e.revenue) FILTER (WHERE e.kind = 'refund'), 0)",
         code_revenue=f"coalesce(sum(e.revenue) FILTER (WHERE {_CODE_USED}), 0)",
@@ -237,6 +279,8 @@ raw AS (
         engagements="sum(m.likes + m.comments + m.shares + m.saves)",
         saves="sum(m.saves)",
         views="sum(m.views)",
+        followers="sum(m.followers)",
+        rated_engagements="sum(m.rated_engagements)",
     )
 }
     FROM post_deltas m
