@@ -18,7 +18,7 @@ from tracking.connectors.shopify import webhook_signature_valid
 from tracking.models import Conversion, StoreOrderError, WebhookDelivery
 
 from .shopify_server import order_node, refund_node
-from .test_shopify_pull import at, connect
+from .test_shopify_pull import at, connect, creator_code, credited
 
 SECRET = "app-secret"
 
@@ -40,8 +40,9 @@ def rest_order(n: int = 1, **extra) -> dict:
         "id": 1000 + n, "admin_graphql_api_id": f"gid://shopify/Order/{1000 + n}",
         "name": f"#{1000 + n}", "created_at": "2026-11-20T10:00:00-05:00",
         "updated_at": "2026-11-20T10:05:00-05:00", "cancelled_at": None, "currency": "EUR",
-        "current_total_price": "59.90", "current_subtotal_price": "50.00",
-        "current_total_tax": "9.90", "discount_codes": [{"code": "zebra10", "amount": "5.00",
+        "total_price": "59.90", "subtotal_price": "50.00", "total_tax": "9.90",
+        "taxes_included": False, "current_total_price": "59.90",
+        "current_subtotal_price": "50.00", "current_total_tax": "9.90", "discount_codes": [{"code": "zebra10", "amount": "5.00",
                                                          "type": "percentage"}],
         "landing_site": "/products/serum?utm_source=tiktok&utm_medium=kol&kh_click=clk9",
         "referring_site": "https://www.tiktok.com/",
@@ -198,3 +199,32 @@ def test_rest_refunds_in_an_order_webhook_use_the_graphql_ids(
         assert list(conversion.refunds.values_list("external_id", "amount")) == [
             ("gid://shopify/Refund/71", Decimal("10.00"))
         ]
+
+
+def test_an_order_webhook_credits_pre_tax_revenue_net_of_its_refund_once(
+    tenant_a, django_capture_on_commit_callbacks
+):
+    creator_code(tenant_a, "ZEBRA10")
+    connection = connect(tenant_a)
+    refund = {"id": 72, "admin_graphql_api_id": "gid://shopify/Refund/72",
+              "created_at": "2026-11-21T10:00:00Z",
+              "transactions": [{"kind": "refund", "status": "success", "amount": "30.00",
+                                "currency": "EUR"}]}  # fmt: skip
+    # After a $30 return Shopify sends the order with its current amounts down by 30 and
+    # the refund listed.
+    refunded = rest_order(1, total_price="100.00", subtotal_price="100.00", total_tax="0.00",
+                          current_total_price="70.00", current_subtotal_price="70.00",
+                          current_total_tax="0.00", refunds=[refund],
+                          updated_at="2026-11-21T10:00:00Z")  # fmt: skip
+    # Prices with 20% VAT included: items 120.00 (20.00 VAT), shipping 6.00 (1.00 VAT).
+    taxed = rest_order(2, total_price="126.00", subtotal_price="120.00", total_tax="21.00",
+                       taxes_included=True,
+                       shipping_lines=[{"price": "6.00", "tax_lines": [{"price": "1.00"}]}])  # fmt: skip
+    with django_capture_on_commit_callbacks(execute=True):
+        post(connection, rest_order(1, total_price="100.00", subtotal_price="100.00",
+                                    total_tax="0.00"), webhook_id="wh-a")  # fmt: skip
+        post(connection, refunded, topic="orders/updated", webhook_id="wh-b")
+        post(connection, taxed, webhook_id="wh-c")
+
+    assert credited(tenant_a, "gid://shopify/Order/1001") == Decimal("70.00")
+    assert credited(tenant_a, "gid://shopify/Order/1002") == Decimal("100.00")

@@ -78,11 +78,15 @@ def webhook_signature_valid(body: bytes, secret: str, header: str | None) -> boo
 
 _VISIT = "landingPage referralCode utmParameters { source medium campaign content term }"
 _MONEY = "shopMoney { amount currencyCode }"
+# The amounts before returns (totalPriceSet, subtotalPriceSet, totalTaxSet), not the
+# "current" ones: those already leave out refunded items, and the ledger books each refund
+# as its own entry, so a current amount would take a refund off twice.
 ORDER_FIELDS = f"""
-  id name createdAt updatedAt cancelledAt
-  currentTotalPriceSet {{ {_MONEY} }}
-  currentSubtotalPriceSet {{ {_MONEY} }}
-  currentTotalTaxSet {{ {_MONEY} }}
+  id name createdAt updatedAt cancelledAt taxesIncluded
+  totalPriceSet {{ {_MONEY} }}
+  subtotalPriceSet {{ {_MONEY} }}
+  totalTaxSet {{ {_MONEY} }}
+  shippingLines(first: 10) {{ nodes {{ taxLines {{ priceSet {{ {_MONEY} }} }} }} }}
   discountCodes
   customerJourneySummary {{
     customerOrderIndex
@@ -385,13 +389,33 @@ def landing_details(url: str) -> dict:
 UTM_PARTS = ("source", "medium", "campaign", "content", "term")
 
 
+def pre_tax_subtotal(
+    subtotal: Decimal, *, taxes_included: bool, tax: Decimal, shipping_tax: Decimal
+) -> Decimal:
+    """The line items after discounts, without tax (METRICS.md: revenue is net of taxes).
+    Where prices include tax (taxesIncluded: EU, UK, AU stores) Shopify's subtotal carries
+    the line items' tax, which is the order's tax less the tax on shipping (shipping is
+    not in the subtotal)."""
+    if not taxes_included:
+        return subtotal
+    return max(subtotal - max(tax - shipping_tax, Decimal("0")), Decimal("0"))
+
+
 def order_from_graphql(node: Mapping[str, Any], *, connection_id: int | None) -> ConversionInput:
     external_id = str(node.get("id") or "")
     if not external_id:
         raise ConversionInvalid("external_id", "the order has no id")
-    total, currency = _money("total", node.get("currentTotalPriceSet"))
-    subtotal, _ = _money("subtotal", node.get("currentSubtotalPriceSet"))
-    tax, _ = _money("tax", node.get("currentTotalTaxSet"))
+    total, currency = _money("total", node.get("totalPriceSet"))
+    subtotal, _ = _money("subtotal", node.get("subtotalPriceSet"))
+    tax, _ = _money("tax", node.get("totalTaxSet"))
+    shipping_tax = sum(
+        (
+            _money("shipping_tax", line.get("priceSet"))[0]
+            for shipping in (node.get("shippingLines") or {}).get("nodes") or []
+            for line in shipping.get("taxLines") or []
+        ),
+        Decimal("0"),
+    )
     journey = node.get("customerJourneySummary") or {}
     last, first = journey.get("lastVisit") or {}, journey.get("firstVisit") or {}
     visit = last or first
@@ -425,7 +449,12 @@ def order_from_graphql(node: Mapping[str, Any], *, connection_id: int | None) ->
         name=str(node.get("name") or ""),
         currency=currency,
         total=total,
-        subtotal=subtotal,
+        subtotal=pre_tax_subtotal(
+            subtotal,
+            taxes_included=node.get("taxesIncluded") is True,
+            tax=tax,
+            shipping_tax=shipping_tax,
+        ),
         tax=tax,
         cancelled_at=_moment("cancelled_at", node.get("cancelledAt")),
         source_updated_at=_moment("updated_at", node.get("updatedAt")),
@@ -479,15 +508,30 @@ def order_from_rest(body: Mapping[str, Any], *, connection_id: int | None) -> Co
         r for r in (_rest_refund(x, currency) for x in body.get("refunds") or []) if r is not None
     )
     orders_count = customer.get("orders_count")
+    tax = _decimal("tax", body.get("total_tax"))
+    shipping_tax = sum(
+        (
+            _decimal("shipping_tax", line.get("price"))
+            for shipping in body.get("shipping_lines") or []
+            for line in shipping.get("tax_lines") or []
+        ),
+        Decimal("0"),
+    )
     return ConversionInput(
         source="shopify",
         external_id=external_id,
         occurred_at=_moment("created_at", body.get("created_at"), required=True),
         name=str(body.get("name") or ""),
         currency=currency,
-        total=_decimal("total", body.get("current_total_price")),
-        subtotal=_decimal("subtotal", body.get("current_subtotal_price")),
-        tax=_decimal("tax", body.get("current_total_tax")),
+        # Before returns, as in the pull (see ORDER_FIELDS): refunds are booked on their own.
+        total=_decimal("total", body.get("total_price")),
+        subtotal=pre_tax_subtotal(
+            _decimal("subtotal", body.get("subtotal_price")),
+            taxes_included=body.get("taxes_included") is True,
+            tax=tax,
+            shipping_tax=shipping_tax,
+        ),
+        tax=tax,
         cancelled_at=_moment("cancelled_at", body.get("cancelled_at")),
         source_updated_at=_moment("updated_at", body.get("updated_at")),
         discount_codes=tuple(
