@@ -15,7 +15,8 @@ import pytest
 from django.test import Client
 
 from tracking.connectors.shopify import webhook_signature_valid
-from tracking.models import Conversion, StoreOrderError, WebhookDelivery
+from tracking.models import AttributionEntry, Conversion, StoreOrderError, WebhookDelivery
+from tracking.services.stores import store_pull
 
 from .shopify_server import order_node, refund_node
 from .test_shopify_pull import at, connect, creator_code, credited
@@ -228,3 +229,45 @@ def test_an_order_webhook_credits_pre_tax_revenue_net_of_its_refund_once(
 
     assert credited(tenant_a, "gid://shopify/Order/1001") == Decimal("70.00")
     assert credited(tenant_a, "gid://shopify/Order/1002") == Decimal("100.00")
+
+
+def test_new_or_returning_stays_what_it_was_when_the_order_was_placed(
+    tenant_a, shopify, django_capture_on_commit_callbacks
+):
+    creator_code(tenant_a, "ZEBRA10")
+    connection = connect(tenant_a)
+    first = rest_order(1, customer={"id": 555, "orders_count": 1})
+    # The customer ordered again; then the first order is fulfilled and Shopify sends it
+    # again, with the customer's count as of now.
+    later = rest_order(1, customer={"id": 555, "orders_count": 2},
+                       updated_at="2026-11-22T09:00:00Z")  # fmt: skip
+    # Another order whose orders/create never came: its first delivery is an update.
+    unseen = rest_order(2, customer={"id": 556, "orders_count": 3},
+                        updated_at="2026-11-22T09:00:00Z")  # fmt: skip
+    with django_capture_on_commit_callbacks(execute=True):
+        post(connection, first, webhook_id="wh-1")
+        post(connection, later, topic="orders/updated", webhook_id="wh-2")
+        post(connection, unseen, topic="orders/updated", webhook_id="wh-3")
+
+    def state(order_id):
+        with tenant_a.context():
+            conversion = Conversion.objects.get(external_id=order_id)
+            flags = list(AttributionEntry.objects.filter(conversion=conversion)
+                         .values_list("kind", "new_customer"))  # fmt: skip
+        return conversion.customer_order_index, flags
+
+    assert state("gid://shopify/Order/1001") == (1, [("credit", True)])
+    assert state("gid://shopify/Order/1002")[0] is None
+
+    # The pull reads the same orders with their customerOrderIndex: it agrees with the
+    # webhook on the first and fills the second in.
+    shopify.orders = [
+        order_node(n, updated_at=at(30 + n), customer_id=554 + n, order_index=1,
+                   codes=("zebra10",), total="59.90", subtotal="50.00", tax="9.90",
+                   currency="EUR")
+        for n in (1, 2)
+    ]  # fmt: skip
+    store_pull(organization=tenant_a.organization, connection_id=connection.pk)
+    assert state("gid://shopify/Order/1001")[0] == 1
+    assert state("gid://shopify/Order/1002")[0] == 1
+    assert state("gid://shopify/Order/1002")[1][-1] == ("credit", True)

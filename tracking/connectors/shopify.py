@@ -492,7 +492,9 @@ def _rest_refund(refund: Mapping[str, Any], currency: str) -> RefundInput | None
     )  # fmt: skip
 
 
-def order_from_rest(body: Mapping[str, Any], *, connection_id: int | None) -> ConversionInput:
+def order_from_rest(
+    body: Mapping[str, Any], *, connection_id: int | None, topic: str
+) -> ConversionInput:
     """An orders/create or orders/updated webhook body (REST order JSON)."""
     if not isinstance(body, Mapping):
         raise ConversionInvalid("body", "is not a JSON object")
@@ -544,8 +546,13 @@ def order_from_rest(body: Mapping[str, Any], *, connection_id: int | None) -> Co
         referral_code=details["referral_code"],
         utms=details["utms"],
         customer_ref=gid("Customer", customer.get("admin_graphql_api_id") or customer.get("id")),
-        # At orders/create the customer's order count includes this order: its index.
-        customer_order_index=int(orders_count) if isinstance(orders_count, int) else None,
+        # The body carries the customer's order count as of now. At orders/create that
+        # count ends with this order, so it is the order's index (as customerOrderIndex in
+        # the pull); in a later orders/updated it also counts the customer's later orders,
+        # so it says nothing about this one (the pull fills the index in).
+        customer_order_index=(
+            orders_count if topic == "orders/create" and isinstance(orders_count, int) else None
+        ),
         shipping_country=str(address.get("country_code") or ""),
         refunds=refunds,
         connection_id=connection_id,

@@ -385,7 +385,7 @@ def webhook_delivery_process(
     if delivery.topic in ORDER_TOPICS:
         error = _order_record(
             organization, connection,
-            lambda: order_from_rest(body, connection_id=connection.pk),
+            lambda: order_from_rest(body, connection_id=connection.pk, topic=delivery.topic),
             external_id=gid("Order", body.get("admin_graphql_api_id") or body.get("id")),
             name=str(body.get("name") or ""), origin=delivery.topic,
         )  # fmt: skip
