@@ -2,9 +2,10 @@
 (POST /admin/api/<version>/graphql.json, X-Shopify-Access-Token, `data`/`errors`/
 `extensions.cost`, HTTP 401 for a bad token, 429 with Retry-After), so the real client
 code talks to it over HTTP. It serves `orders` (cursor pagination, sorted by updated_at,
-filtered by the `updated_at:>='...'` search), `order(id:)` and
-`discountCodeBasicCreate`. Orders carry both their amounts before returns and their
-"current" ones (after refunds), so a test shows which the connector reads.
+filtered by the `updated_at:>='...'` search), `order(id:)`, `discountCodeBasicCreate`,
+`discountCodeDeactivate` and `discountCodeActivate`. Orders carry both their amounts
+before returns and their "current" ones (after refunds), so a test shows which the
+connector reads.
 
 Tests script trouble with `script` (served in order before normal answers) and can hold a
 page (`hold_page`) to kill a worker while it waits for it."""
@@ -127,6 +128,10 @@ class FakeShopify:
         self.requests: list[dict] = []
         self.discount_inputs: list[dict] = []
         self.discount_user_errors: list[dict] = []
+        # The store's code discounts by DiscountCodeNode id: {"code", "status"}, where
+        # status is Shopify's DiscountStatus (a deactivated discount ends now: EXPIRED).
+        self.discounts: dict[str, dict] = {}
+        self.active_set_user_errors: list[dict] = []
         self.hold_page: int | None = None
         self.page_reached = threading.Event()
         self.release = threading.Event()
@@ -158,6 +163,10 @@ class FakeShopify:
         query, variables = request["query"], request.get("variables") or {}
         if "discountCodeBasicCreate" in query:
             return 200, self._discount(variables["basicCodeDiscount"]), {}
+        for name, status in (("discountCodeDeactivate", "EXPIRED"),
+                             ("discountCodeActivate", "ACTIVE")):  # fmt: skip
+            if f"{name}(" in query:
+                return 200, self._discount_status(name, variables["id"], status), {}
         if "orders(" in query:
             return 200, self._orders(variables), {}
         if "order(id:" in query:
@@ -195,9 +204,19 @@ class FakeShopify:
             return {"data": {"discountCodeBasicCreate": {
                 "codeDiscountNode": None, "userErrors": self.discount_user_errors}}}  # fmt: skip
         number = 9000 + len(self.discount_inputs)
+        node_id = f"gid://shopify/DiscountCodeNode/{number}"
+        self.discounts[node_id] = {"code": discount_input["code"], "status": "ACTIVE"}
         return {"data": {"discountCodeBasicCreate": {
-            "codeDiscountNode": {"id": f"gid://shopify/DiscountCodeNode/{number}"},
-            "userErrors": []}}}  # fmt: skip
+            "codeDiscountNode": {"id": node_id}, "userErrors": []}}}  # fmt: skip
+
+    def _discount_status(self, name: str, node_id: str, status: str) -> dict:
+        errors = list(self.active_set_user_errors)
+        if not errors and node_id not in self.discounts:
+            errors = [{"field": ["id"], "code": "INVALID", "message": "Discount does not exist"}]
+        if errors:
+            return {"data": {name: {"codeDiscountNode": None, "userErrors": errors}}}
+        self.discounts[node_id]["status"] = status
+        return {"data": {name: {"codeDiscountNode": {"id": node_id}, "userErrors": []}}}
 
     # --- the server ---
 

@@ -119,6 +119,25 @@ mutation KolhubDiscountCreate($basicCodeDiscount: DiscountCodeBasicInput!) {
 }
 """
 
+# Switching a created code discount off and on again, by the DiscountCodeNode id that
+# discountCodeBasicCreate returned (the discount keeps its history and usage count).
+DISCOUNT_DEACTIVATE = """
+mutation KolhubDiscountDeactivate($id: ID!) {
+  discountCodeDeactivate(id: $id) {
+    codeDiscountNode { id }
+    userErrors { field code message }
+  }
+}
+"""
+DISCOUNT_ACTIVATE = """
+mutation KolhubDiscountActivate($id: ID!) {
+  discountCodeActivate(id: $id) {
+    codeDiscountNode { id }
+    userErrors { field code message }
+  }
+}
+"""
+
 
 @dataclass(frozen=True)
 class OrdersPage:
@@ -244,12 +263,26 @@ class ShopifyClient:
     def discount_code_create(self, discount_input: Mapping[str, Any]) -> DiscountResult:
         data = self.execute(DISCOUNT_CREATE, {"basicCodeDiscount": dict(discount_input)})
         payload = data.get("discountCodeBasicCreate") or {}
-        errors = [
-            f"{'.'.join(e.get('field') or []) or 'discount'}: {e.get('message', '')}".strip()
-            for e in payload.get("userErrors") or []
-        ]
         node = payload.get("codeDiscountNode") or {}
-        return DiscountResult(discount_id=str(node.get("id") or ""), errors=errors)
+        return DiscountResult(discount_id=str(node.get("id") or ""), errors=_user_errors(payload))
+
+    def discount_code_active_set(self, discount_id: str, *, active: bool) -> list[str]:
+        """discountCodeActivate or discountCodeDeactivate; the store's user errors."""
+        name = "discountCodeActivate" if active else "discountCodeDeactivate"
+        data = self.execute(DISCOUNT_ACTIVATE if active else DISCOUNT_DEACTIVATE,
+                            {"id": discount_id})  # fmt: skip
+        payload = data.get(name) or {}
+        errors = _user_errors(payload)
+        if not errors and not (payload.get("codeDiscountNode") or {}).get("id"):
+            errors = [f"{name} returned no discount"]
+        return errors
+
+
+def _user_errors(payload: Mapping[str, Any]) -> list[str]:
+    return [
+        f"{'.'.join(e.get('field') or []) or 'discount'}: {e.get('message', '')}".strip()
+        for e in payload.get("userErrors") or []
+    ]
 
 
 def discount_input(
