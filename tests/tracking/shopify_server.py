@@ -76,7 +76,7 @@ def order_node(
         "currentTotalPriceSet": money(Decimal(total) - refunded, currency),
         "currentSubtotalPriceSet": money(Decimal(subtotal) - refunded, currency),
         "currentTotalTaxSet": money(tax, currency),
-        "shippingLines": {"nodes": [{"taxLines": [{"priceSet": money(shipping_tax, currency)}]}]},
+        "shippingLine": {"taxLines": [{"priceSet": money(shipping_tax, currency)}]},
         "discountCodes": list(codes),
         "customerJourneySummary": {
             "customerOrderIndex": order_index,

@@ -80,13 +80,15 @@ _VISIT = "landingPage referralCode utmParameters { source medium campaign conten
 _MONEY = "shopMoney { amount currencyCode }"
 # The amounts before returns (totalPriceSet, subtotalPriceSet, totalTaxSet), not the
 # "current" ones: those already leave out refunded items, and the ledger books each refund
-# as its own entry, so a current amount would take a refund off twice.
+# as its own entry, so a current amount would take a refund off twice. `shippingLine` (the
+# summary of all shipping, one object) rather than the shippingLines connection keeps the
+# query's cost per order low.
 ORDER_FIELDS = f"""
   id name createdAt updatedAt cancelledAt taxesIncluded
   totalPriceSet {{ {_MONEY} }}
   subtotalPriceSet {{ {_MONEY} }}
   totalTaxSet {{ {_MONEY} }}
-  shippingLines(first: 10) {{ nodes {{ taxLines {{ priceSet {{ {_MONEY} }} }} }} }}
+  shippingLine {{ taxLines {{ priceSet {{ {_MONEY} }} }} }}
   discountCodes
   customerJourneySummary {{
     customerOrderIndex
@@ -444,8 +446,7 @@ def order_from_graphql(node: Mapping[str, Any], *, connection_id: int | None) ->
     shipping_tax = sum(
         (
             _money("shipping_tax", line.get("priceSet"))[0]
-            for shipping in (node.get("shippingLines") or {}).get("nodes") or []
-            for line in shipping.get("taxLines") or []
+            for line in (node.get("shippingLine") or {}).get("taxLines") or []
         ),
         Decimal("0"),
     )
