@@ -11,7 +11,7 @@ from campaigns.shipping.secrets import secret_decrypt
 from kolhub.models import Role
 from tests.campaigns.factories import make_campaign, make_collaboration
 from tracking import services
-from tracking.models import StoreConnection, StoreDiscount, StoreDiscountStatus
+from tracking.models import ConnectionStatus, StoreConnection, StoreDiscount, StoreDiscountStatus
 
 from .shopify_server import SHOP, TOKEN
 from .test_shopify_pull import connect
@@ -287,3 +287,24 @@ def test_deactivating_a_synced_code_switches_it_off_in_the_store(
         assert client.post(retry).status_code == 302
     assert shopify.discounts[node_id]["status"] == "EXPIRED"
     assert _synced(tenant_a) == {"ZEBRA60": StoreDiscountStatus.DEACTIVATED}
+
+
+def test_a_code_switched_off_while_the_store_was_failing_follows_on_reconnect(
+    tenant_a, shopify, django_capture_on_commit_callbacks
+):
+    connection = connect(tenant_a, sync_discount_codes=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        promo = _codes(tenant_a, "ZEBRA70")["ZEBRA70"]
+    [node_id] = shopify.discounts
+    with tenant_a.context():
+        # The token was revoked: the connection waits for a person.
+        StoreConnection.objects.filter(pk=connection.pk).update(status=ConnectionStatus.FAILED)
+    with django_capture_on_commit_callbacks(execute=True), tenant_a.context():
+        services.promo_code_active_set(tenant_a.organization, promo_code=promo, active=False)
+    assert shopify.discounts[node_id]["status"] == "ACTIVE"  # nothing sent to a failed store
+
+    # Reconnected (even with the sync of new codes off), the store catches up.
+    with django_capture_on_commit_callbacks(execute=True):
+        connect(tenant_a)
+    assert shopify.discounts[node_id]["status"] == "EXPIRED"
+    assert _synced(tenant_a) == {"ZEBRA70": StoreDiscountStatus.DEACTIVATED}

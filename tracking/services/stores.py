@@ -23,7 +23,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from campaigns.shipping.secrets import secret_decrypt, secret_encrypt
@@ -114,8 +114,7 @@ def store_connect(
             setattr(connection, key, value)
     connection.full_clean(exclude=["organization", "created_by"], validate_constraints=False)
     connection.save()
-    if sync_discount_codes:
-        store_discounts_backfill(organization=organization, connection=connection)
+    store_discounts_reconcile(organization=organization, connection=connection)
     return connection
 
 
@@ -141,7 +140,7 @@ def store_sync_set(
     connection.sync_discount_codes = sync_discount_codes
     connection.save(update_fields=["sync_discount_codes"])
     if turned_on:
-        store_discounts_backfill(organization=organization, connection=connection)
+        store_discounts_reconcile(organization=organization, connection=connection)
     return connection
 
 
@@ -456,29 +455,37 @@ def store_discounts_schedule(
     return made
 
 
-def store_discounts_backfill(
+def store_discounts_reconcile(
     *, organization: Organization, connection: StoreConnection
 ) -> list[StoreDiscount]:
-    """Called in the transaction that turns a store's code sync on (or connects a store
-    with it on): the organization's active codes made before are queued too, not only
-    the codes created from now on. A code already synced or refused is left alone (a
-    refused one has its retry button)."""
+    """Called in the transaction that connects a store (or reconnects it) or turns its
+    code sync on. With the sync on, the organization's active codes made before are added
+    too, not only the codes created from now on. Whatever the switch, a discount whose
+    code was switched off or on while the store could not be reached is queued to follow
+    it. A refused code is left to its retry button."""
     from tracking.connectors.tasks import sync_store_discount_task
 
     if connection.status not in CONNECTED:
         return []
-    queued = []
-    org_id = organization.pk
-    for promo_code in PromoCode.objects.for_org(organization).filter(is_active=True):
-        discount, created = StoreDiscount.objects.for_org(organization).get_or_create(
-            organization=organization, connection=connection, promo_code=promo_code
-        )
-        if created or discount.status == StoreDiscountStatus.PENDING:
-            queued.append(discount)
-            transaction.on_commit(
-                lambda discount_id=discount.pk: sync_store_discount_task.delay(org_id, discount_id)
+    discounts = StoreDiscount.objects.for_org(organization)
+    if connection.sync_discount_codes:
+        for promo_code in PromoCode.objects.for_org(organization).filter(is_active=True):
+            discounts.get_or_create(
+                organization=organization, connection=connection, promo_code=promo_code
             )
-    return queued
+    out_of_step = list(
+        discounts.filter(connection=connection).filter(
+            Q(status=StoreDiscountStatus.PENDING)
+            | Q(status=StoreDiscountStatus.CREATED, promo_code__is_active=False)
+            | Q(status=StoreDiscountStatus.DEACTIVATED, promo_code__is_active=True)
+        )
+    )
+    org_id = organization.pk
+    for discount in out_of_step:
+        transaction.on_commit(
+            lambda discount_id=discount.pk: sync_store_discount_task.delay(org_id, discount_id)
+        )
+    return out_of_step
 
 
 def store_discounts_follow(*, organization: Organization, promo_code: PromoCode) -> int:
