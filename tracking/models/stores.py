@@ -45,7 +45,8 @@ class StoreOrderError(TenantModel):
 class StoreDiscountStatus(models.TextChoices):
     PENDING = "pending", "Waiting for the store"
     CREATED = "created", "Created in the store"
-    # Switched off in the store because the promo code was deactivated here.
+    # The promo code is off here, so it is off in the store (switched off there, or never
+    # created).
     DEACTIVATED = "deactivated", "Deactivated in the store"
     FAILED = "failed", "The store refused it"
 

@@ -467,14 +467,22 @@ def store_discounts_reconcile(
 
     if connection.status not in CONNECTED:
         return []
-    discounts = StoreDiscount.objects.for_org(organization)
+    discounts = StoreDiscount.objects.for_org(organization).filter(connection=connection)
     if connection.sync_discount_codes:
-        for promo_code in PromoCode.objects.for_org(organization).filter(is_active=True):
-            discounts.get_or_create(
-                organization=organization, connection=connection, promo_code=promo_code
-            )
+        missing = (
+            PromoCode.objects.for_org(organization)
+            .filter(is_active=True)
+            .exclude(pk__in=discounts.values("promo_code_id"))
+        )
+        StoreDiscount.objects.bulk_create(
+            [
+                StoreDiscount(organization=organization, connection=connection, promo_code_id=pk)
+                for pk in missing.values_list("pk", flat=True)
+            ],
+            ignore_conflicts=True,
+        )
     out_of_step = list(
-        discounts.filter(connection=connection).filter(
+        discounts.filter(
             Q(status=StoreDiscountStatus.PENDING)
             | Q(status=StoreDiscountStatus.CREATED, promo_code__is_active=False)
             | Q(status=StoreDiscountStatus.DEACTIVATED, promo_code__is_active=True)
@@ -581,7 +589,7 @@ def store_discount_sync(
     return discount
 
 
-def _discount_create(client: ShopifyClient, discount: StoreDiscount, promo: PromoCode) -> list:
+def _discount_create(client: ShopifyClient, discount: StoreDiscount, promo: PromoCode) -> list[str]:
     """discountCodeBasicCreate; the store's discount id is kept on the row (it is what
     deactivating the code later needs). Returns the errors."""
     collaboration = promo.collaboration
