@@ -2,8 +2,10 @@
 (POST /admin/api/<version>/graphql.json, X-Shopify-Access-Token, `data`/`errors`/
 `extensions.cost`, HTTP 401 for a bad token, 429 with Retry-After), so the real client
 code talks to it over HTTP. It serves `orders` (cursor pagination, sorted by updated_at,
-filtered by the `updated_at:>='...'` search), `order(id:)` and
-`discountCodeBasicCreate`.
+filtered by the `updated_at:>='...'` search), `order(id:)`, `discountCodeBasicCreate`,
+`discountCodeDeactivate` and `discountCodeActivate`. Orders carry both their amounts
+before returns and their "current" ones (after refunds), so a test shows which the
+connector reads.
 
 Tests script trouble with `script` (served in order before normal answers) and can hold a
 page (`hold_page`) to kill a worker while it waits for it."""
@@ -47,21 +49,34 @@ def order_node(
     country: str | None = "US",
     refunds: list[dict] | None = None,
     cancelled_at: datetime.datetime | None = None,
+    taxes_included: bool = False,
+    shipping_tax: str = "0.00",
 ) -> dict:
-    """An Order node shaped as the Admin GraphQL API returns it for our query."""
+    """An Order node shaped as the Admin GraphQL API returns it for our query. `total`,
+    `subtotal` and `tax` are the amounts before returns; the "current" ones are what is
+    left after the refunds (each refund taken as returned items without tax)."""
     visit = None
     if landing_page is not None:
         visit = {"landingPage": landing_page, "referralCode": referral_code,
                  "utmParameters": utm}  # fmt: skip
+    refunds = refunds or []
+    refunded = sum((Decimal(r["totalRefundedSet"]["shopMoney"]["amount"]) for r in refunds),
+                   Decimal("0"))  # fmt: skip
+    subtotal = subtotal or total
     return {
         "id": f"gid://shopify/Order/{1000 + n}",
         "name": f"#{1000 + n}",
         "createdAt": stamp(created_at or updated_at),
         "updatedAt": stamp(updated_at),
         "cancelledAt": stamp(cancelled_at) if cancelled_at else None,
-        "currentTotalPriceSet": money(total, currency),
-        "currentSubtotalPriceSet": money(subtotal or total, currency),
+        "taxesIncluded": taxes_included,
+        "totalPriceSet": money(total, currency),
+        "subtotalPriceSet": money(subtotal, currency),
+        "totalTaxSet": money(tax, currency),
+        "currentTotalPriceSet": money(Decimal(total) - refunded, currency),
+        "currentSubtotalPriceSet": money(Decimal(subtotal) - refunded, currency),
         "currentTotalTaxSet": money(tax, currency),
+        "shippingLine": {"taxLines": [{"priceSet": money(shipping_tax, currency)}]},
         "discountCodes": list(codes),
         "customerJourneySummary": {
             "customerOrderIndex": order_index,
@@ -70,8 +85,20 @@ def order_node(
         },
         "customer": {"id": f"gid://shopify/Customer/{customer_id or 500 + n}"},
         "shippingAddress": {"countryCodeV2": country} if country else None,
-        "refunds": refunds or [],
+        "refunds": refunds,
     }
+
+
+def order_refund(
+    order: dict, n: int, amount: str, at: datetime.datetime, currency: str = "USD"
+) -> None:
+    """Refund returned items of a served order as Shopify does: the refund is listed, the
+    current amounts drop, the amounts before returns stay, and updatedAt moves."""
+    order["refunds"].append(refund_node(n, amount, at, currency))
+    for key in ("currentTotalPriceSet", "currentSubtotalPriceSet"):
+        left = Decimal(order[key]["shopMoney"]["amount"]) - Decimal(amount)
+        order[key] = money(left, currency)
+    order["updatedAt"] = stamp(at)
 
 
 def refund_node(n: int, amount: str, at: datetime.datetime, currency: str = "USD") -> dict:
@@ -101,6 +128,10 @@ class FakeShopify:
         self.requests: list[dict] = []
         self.discount_inputs: list[dict] = []
         self.discount_user_errors: list[dict] = []
+        # The store's code discounts by DiscountCodeNode id: {"code", "status"}, where
+        # status is Shopify's DiscountStatus (a deactivated discount ends now: EXPIRED).
+        self.discounts: dict[str, dict] = {}
+        self.active_set_user_errors: list[dict] = []
         self.hold_page: int | None = None
         self.page_reached = threading.Event()
         self.release = threading.Event()
@@ -132,6 +163,10 @@ class FakeShopify:
         query, variables = request["query"], request.get("variables") or {}
         if "discountCodeBasicCreate" in query:
             return 200, self._discount(variables["basicCodeDiscount"]), {}
+        for name, status in (("discountCodeDeactivate", "EXPIRED"),
+                             ("discountCodeActivate", "ACTIVE")):  # fmt: skip
+            if f"{name}(" in query:
+                return 200, self._discount_status(name, variables["id"], status), {}
         if "orders(" in query:
             return 200, self._orders(variables), {}
         if "order(id:" in query:
@@ -169,9 +204,19 @@ class FakeShopify:
             return {"data": {"discountCodeBasicCreate": {
                 "codeDiscountNode": None, "userErrors": self.discount_user_errors}}}  # fmt: skip
         number = 9000 + len(self.discount_inputs)
+        node_id = f"gid://shopify/DiscountCodeNode/{number}"
+        self.discounts[node_id] = {"code": discount_input["code"], "status": "ACTIVE"}
         return {"data": {"discountCodeBasicCreate": {
-            "codeDiscountNode": {"id": f"gid://shopify/DiscountCodeNode/{number}"},
-            "userErrors": []}}}  # fmt: skip
+            "codeDiscountNode": {"id": node_id}, "userErrors": []}}}  # fmt: skip
+
+    def _discount_status(self, name: str, node_id: str, status: str) -> dict:
+        errors = list(self.active_set_user_errors)
+        if not errors and node_id not in self.discounts:
+            errors = [{"field": ["id"], "code": "INVALID", "message": "Discount does not exist"}]
+        if errors:
+            return {"data": {name: {"codeDiscountNode": None, "userErrors": errors}}}
+        self.discounts[node_id]["status"] = status
+        return {"data": {name: {"codeDiscountNode": {"id": node_id}, "userErrors": []}}}
 
     # --- the server ---
 

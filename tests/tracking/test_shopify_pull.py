@@ -9,8 +9,17 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from tests.campaigns.factories import make_campaign, make_collaboration
+from tracking import services
 from tracking.connectors.shopify import ShopifyClient, updated_since_query
-from tracking.models import ConnectionStatus, Conversion, Refund, StoreConnection, StoreOrderError
+from tracking.models import (
+    AttributionEntry,
+    ConnectionStatus,
+    Conversion,
+    Refund,
+    StoreConnection,
+    StoreOrderError,
+)
 from tracking.selectors.stores import store_connections_due
 from tracking.services.stores import store_connect, store_pull
 
@@ -18,6 +27,7 @@ from .shopify_server import (
     SHOP,
     TOKEN,
     order_node,
+    order_refund,
     refund_node,
     throttled_body,
 )
@@ -86,7 +96,8 @@ def test_the_request_carries_the_token_and_the_documented_query(shopify):
     query = shopify.requests[0]["query"]
     for fragment in ("sortKey: UPDATED_AT", "customerJourneySummary", "customerOrderIndex",
                      "utmParameters { source medium campaign content term }",
-                     "currentTotalPriceSet", "totalRefundedSet", "countryCodeV2",
+                     "totalPriceSet", "subtotalPriceSet", "totalTaxSet", "taxesIncluded",
+                     "totalRefundedSet", "countryCodeV2",
                      "pageInfo { hasNextPage endCursor }"):  # fmt: skip
         assert fragment in query
 
@@ -212,7 +223,7 @@ def test_a_revoked_token_fails_at_once_shows_the_error_and_is_not_retried(tenant
 
 def test_a_bad_order_is_an_error_line_and_the_batch_goes_on(tenant_a, shopify):
     shopify.orders = [order_node(n, updated_at=at(n)) for n in range(4)]
-    shopify.orders[1]["currentTotalPriceSet"]["shopMoney"]["amount"] = "-5.00"
+    shopify.orders[1]["totalPriceSet"]["shopMoney"]["amount"] = "-5.00"
     shopify.orders[2]["createdAt"] = "2999-01-01T00:00:00Z"
     connection = connect(tenant_a)
 
@@ -226,7 +237,7 @@ def test_a_bad_order_is_an_error_line_and_the_batch_goes_on(tenant_a, shopify):
                      "#1002": ("occurred_at", "is in the future")}  # fmt: skip
 
     # The store fixes the order: the next pull records it and clears its line.
-    shopify.orders[1]["currentTotalPriceSet"]["shopMoney"]["amount"] = "5.00"
+    shopify.orders[1]["totalPriceSet"]["shopMoney"]["amount"] = "5.00"
     shopify.orders[1]["updatedAt"] = shopify.orders[3]["updatedAt"]
     pull(tenant_a, connection)
     with tenant_a.context():
@@ -259,3 +270,53 @@ def test_a_pull_cut_between_pages_resumes_from_the_committed_mark(tenant_a, shop
     after = {c.external_id: c.pk for c in conversions(tenant_a)}
     assert len(after) == 8 and all(after[k] == pk for k, pk in before.items())
     assert connection_of(tenant_a, connection).orders_high_water == at(7)
+
+
+def creator_code(tenant, code: str = "ZEBRA15") -> None:
+    """A creator's promo code, so an order carrying it is credited to them."""
+    with tenant.context():
+        campaign = make_campaign(tenant.organization, name="Zebra revenue campaign")
+        collaboration = make_collaboration(tenant.organization, campaign)
+        services.promo_code_create(tenant.organization, collaboration=collaboration, code=code)
+
+
+def credited(tenant, order_id: str) -> Decimal:
+    """The revenue the ledger credits an order with now: credits, reversals and refunds."""
+    with tenant.context():
+        rows = AttributionEntry.objects.filter(conversion__external_id=order_id)
+        return sum(rows.values_list("revenue", flat=True), Decimal("0"))
+
+
+def test_a_refund_is_taken_off_the_credited_revenue_once(tenant_a, shopify):
+    creator_code(tenant_a)
+    shopify.orders = [order_node(1, updated_at=at(1), total="100.00", codes=("zebra15",))]
+    connection = connect(tenant_a)
+    pull(tenant_a, connection)
+    assert credited(tenant_a, "gid://shopify/Order/1001") == Decimal("100.00")
+
+    # $30 of items come back: Shopify's current subtotal drops to 70 and the refund is
+    # listed; the ledger books the refund itself, so the order stays at its 100.
+    order_refund(shopify.orders[0], 7, "30.00", at(9))
+    pull(tenant_a, connection)
+
+    assert credited(tenant_a, "gid://shopify/Order/1001") == Decimal("70.00")
+    [conversion] = conversions(tenant_a)
+    assert (conversion.subtotal, conversion.refunded) == (Decimal("100.00"), Decimal("30.00"))
+
+
+def test_a_tax_inclusive_order_credits_its_pre_tax_subtotal(tenant_a, shopify):
+    creator_code(tenant_a)
+    # A German store's prices include 19% VAT: items 119.00 (19.00 VAT) and shipping 5.95
+    # (0.95 VAT); the subtotal holds the items' VAT, the order's tax both.
+    shopify.orders = [
+        order_node(2, updated_at=at(1), total="124.95", subtotal="119.00", tax="19.95",
+                   currency="EUR", taxes_included=True, shipping_tax="0.95",
+                   codes=("zebra15",)),
+        order_node(3, updated_at=at(2), total="107.50", subtotal="100.00", tax="7.50",
+                   codes=("zebra15",)),
+    ]  # fmt: skip
+    pull(tenant_a, connect(tenant_a))
+
+    assert credited(tenant_a, "gid://shopify/Order/1002") == Decimal("100.00")
+    # Prices without tax (a US store): the subtotal is already pre-tax.
+    assert credited(tenant_a, "gid://shopify/Order/1003") == Decimal("100.00")

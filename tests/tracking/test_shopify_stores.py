@@ -11,7 +11,7 @@ from campaigns.shipping.secrets import secret_decrypt
 from kolhub.models import Role
 from tests.campaigns.factories import make_campaign, make_collaboration
 from tracking import services
-from tracking.models import StoreConnection, StoreDiscount, StoreDiscountStatus
+from tracking.models import ConnectionStatus, StoreConnection, StoreDiscount, StoreDiscountStatus
 
 from .shopify_server import SHOP, TOKEN
 from .test_shopify_pull import connect
@@ -196,3 +196,115 @@ def test_a_failed_code_is_retried_from_the_store_page_and_the_api(
         == 404
     )
     assert tenant_a.client(Role.MEMBER).post(retry).status_code in (403, 404)
+
+
+def _codes(tenant, *codes: str) -> dict:
+    """Promo codes (15% off) of one creator, by code."""
+    with tenant.context():
+        campaign = make_campaign(tenant.organization, name="Zebra backfill campaign")
+        collaboration = make_collaboration(tenant.organization, campaign)
+        return {code: services.promo_code_create(
+            tenant.organization, collaboration=collaboration, code=code,
+            discount_kind="percent", discount_value=Decimal("15"))
+            for code in codes}  # fmt: skip
+
+
+def _synced(tenant) -> dict:
+    with tenant.context():
+        return {d.promo_code.code: d.status
+                for d in StoreDiscount.objects.select_related("promo_code")}  # fmt: skip
+
+
+def test_turning_sync_on_creates_the_codes_made_before(
+    tenant_a, shopify, django_capture_on_commit_callbacks
+):
+    promos = _codes(tenant_a, "ZEBRA50", "ZEBRA52")
+    with tenant_a.context():
+        services.promo_code_active_set(tenant_a.organization, promo_code=promos["ZEBRA52"],
+                                       active=False)  # fmt: skip
+    # Connecting a store with the sync on creates the active codes that already exist.
+    with django_capture_on_commit_callbacks(execute=True):
+        connection = connect(tenant_a, sync_discount_codes=True)
+    assert [d["code"] for d in shopify.discount_inputs] == ["ZEBRA50"]
+    assert _synced(tenant_a) == {"ZEBRA50": StoreDiscountStatus.CREATED}
+
+    # Off, a code is made; on again from the store page: that code is created, the one
+    # already in the store is not sent twice.
+    client = tenant_a.client(Role.ADMIN)
+    sync = f"/o/zebracorn-alpha/tracking/stores/{connection.pk}/sync/"
+    assert client.post(sync).status_code == 302
+    with django_capture_on_commit_callbacks(execute=True):
+        _codes(tenant_a, "ZEBRA51")
+    assert len(shopify.discount_inputs) == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(sync, {"sync_discount_codes": "on"}).status_code == 302
+    assert [d["code"] for d in shopify.discount_inputs] == ["ZEBRA50", "ZEBRA51"]
+    assert _synced(tenant_a) == {"ZEBRA50": StoreDiscountStatus.CREATED,
+                                 "ZEBRA51": StoreDiscountStatus.CREATED}  # fmt: skip
+
+
+def test_deactivating_a_synced_code_switches_it_off_in_the_store(
+    tenant_a, shopify, django_capture_on_commit_callbacks
+):
+    connection = connect(tenant_a, sync_discount_codes=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        promo = _codes(tenant_a, "ZEBRA60")["ZEBRA60"]
+    with tenant_a.context():
+        synced = StoreDiscount.objects.get()
+    node_id = synced.store_discount_id
+    assert shopify.discounts[node_id] == {"code": "ZEBRA60", "status": "ACTIVE"}
+
+    def active_set(active: bool) -> None:
+        with django_capture_on_commit_callbacks(execute=True), tenant_a.context():
+            services.promo_code_active_set(tenant_a.organization, promo_code=promo,
+                                           active=active)  # fmt: skip
+
+    active_set(False)
+    assert shopify.requests[-1]["variables"] == {"id": node_id}
+    assert "discountCodeDeactivate(id: $id)" in shopify.requests[-1]["query"]
+    assert shopify.discounts[node_id]["status"] == "EXPIRED"
+    assert _synced(tenant_a) == {"ZEBRA60": StoreDiscountStatus.DEACTIVATED}
+
+    # Back on here, back on in the store (the same discount, not a second one).
+    active_set(True)
+    assert shopify.discounts[node_id]["status"] == "ACTIVE"
+    assert _synced(tenant_a) == {"ZEBRA60": StoreDiscountStatus.CREATED}
+    assert len(shopify.discount_inputs) == 1
+
+    # The store refuses: the error is kept on the row and the retry button asks again.
+    shopify.active_set_user_errors = [{"field": ["id"], "code": "INTERNAL_ERROR",
+                                       "message": "Try again later."}]  # fmt: skip
+    active_set(False)
+    with tenant_a.context():
+        synced.refresh_from_db()
+    assert synced.status == StoreDiscountStatus.FAILED
+    assert synced.errors == "id: Try again later."
+    assert shopify.discounts[node_id]["status"] == "ACTIVE"
+    shopify.active_set_user_errors = []
+    client = tenant_a.client(Role.ADMIN)
+    retry = f"/o/zebracorn-alpha/tracking/stores/{connection.pk}/discounts/{synced.pk}/retry/"
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(retry).status_code == 302
+    assert shopify.discounts[node_id]["status"] == "EXPIRED"
+    assert _synced(tenant_a) == {"ZEBRA60": StoreDiscountStatus.DEACTIVATED}
+
+
+def test_a_code_switched_off_while_the_store_was_failing_follows_on_reconnect(
+    tenant_a, shopify, django_capture_on_commit_callbacks
+):
+    connection = connect(tenant_a, sync_discount_codes=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        promo = _codes(tenant_a, "ZEBRA70")["ZEBRA70"]
+    [node_id] = shopify.discounts
+    with tenant_a.context():
+        # The token was revoked: the connection waits for a person.
+        StoreConnection.objects.filter(pk=connection.pk).update(status=ConnectionStatus.FAILED)
+    with django_capture_on_commit_callbacks(execute=True), tenant_a.context():
+        services.promo_code_active_set(tenant_a.organization, promo_code=promo, active=False)
+    assert shopify.discounts[node_id]["status"] == "ACTIVE"  # nothing sent to a failed store
+
+    # Reconnected (even with the sync of new codes off), the store catches up.
+    with django_capture_on_commit_callbacks(execute=True):
+        connect(tenant_a)
+    assert shopify.discounts[node_id]["status"] == "EXPIRED"
+    assert _synced(tenant_a) == {"ZEBRA70": StoreDiscountStatus.DEACTIVATED}

@@ -15,10 +15,11 @@ import pytest
 from django.test import Client
 
 from tracking.connectors.shopify import webhook_signature_valid
-from tracking.models import Conversion, StoreOrderError, WebhookDelivery
+from tracking.models import AttributionEntry, Conversion, StoreOrderError, WebhookDelivery
+from tracking.services.stores import store_pull
 
 from .shopify_server import order_node, refund_node
-from .test_shopify_pull import at, connect
+from .test_shopify_pull import at, connect, creator_code, credited
 
 SECRET = "app-secret"
 
@@ -40,8 +41,9 @@ def rest_order(n: int = 1, **extra) -> dict:
         "id": 1000 + n, "admin_graphql_api_id": f"gid://shopify/Order/{1000 + n}",
         "name": f"#{1000 + n}", "created_at": "2026-11-20T10:00:00-05:00",
         "updated_at": "2026-11-20T10:05:00-05:00", "cancelled_at": None, "currency": "EUR",
-        "current_total_price": "59.90", "current_subtotal_price": "50.00",
-        "current_total_tax": "9.90", "discount_codes": [{"code": "zebra10", "amount": "5.00",
+        "total_price": "59.90", "subtotal_price": "50.00", "total_tax": "9.90",
+        "taxes_included": False, "current_total_price": "59.90",
+        "current_subtotal_price": "50.00", "current_total_tax": "9.90", "discount_codes": [{"code": "zebra10", "amount": "5.00",
                                                          "type": "percentage"}],
         "landing_site": "/products/serum?utm_source=tiktok&utm_medium=kol&kh_click=clk9",
         "referring_site": "https://www.tiktok.com/",
@@ -198,3 +200,74 @@ def test_rest_refunds_in_an_order_webhook_use_the_graphql_ids(
         assert list(conversion.refunds.values_list("external_id", "amount")) == [
             ("gid://shopify/Refund/71", Decimal("10.00"))
         ]
+
+
+def test_an_order_webhook_credits_pre_tax_revenue_net_of_its_refund_once(
+    tenant_a, django_capture_on_commit_callbacks
+):
+    creator_code(tenant_a, "ZEBRA10")
+    connection = connect(tenant_a)
+    refund = {"id": 72, "admin_graphql_api_id": "gid://shopify/Refund/72",
+              "created_at": "2026-11-21T10:00:00Z",
+              "transactions": [{"kind": "refund", "status": "success", "amount": "30.00",
+                                "currency": "EUR"}]}  # fmt: skip
+    # After a $30 return Shopify sends the order with its current amounts down by 30 and
+    # the refund listed.
+    refunded = rest_order(1, total_price="100.00", subtotal_price="100.00", total_tax="0.00",
+                          current_total_price="70.00", current_subtotal_price="70.00",
+                          current_total_tax="0.00", refunds=[refund],
+                          updated_at="2026-11-21T10:00:00Z")  # fmt: skip
+    # Prices with 20% VAT included: items 120.00 (20.00 VAT), shipping 6.00 (1.00 VAT).
+    taxed = rest_order(2, total_price="126.00", subtotal_price="120.00", total_tax="21.00",
+                       taxes_included=True,
+                       shipping_lines=[{"price": "6.00", "tax_lines": [{"price": "1.00"}]}])  # fmt: skip
+    with django_capture_on_commit_callbacks(execute=True):
+        post(connection, rest_order(1, total_price="100.00", subtotal_price="100.00",
+                                    total_tax="0.00"), webhook_id="wh-a")  # fmt: skip
+        post(connection, refunded, topic="orders/updated", webhook_id="wh-b")
+        post(connection, taxed, webhook_id="wh-c")
+
+    assert credited(tenant_a, "gid://shopify/Order/1001") == Decimal("70.00")
+    assert credited(tenant_a, "gid://shopify/Order/1002") == Decimal("100.00")
+
+
+def test_new_or_returning_stays_what_it_was_when_the_order_was_placed(
+    tenant_a, shopify, django_capture_on_commit_callbacks
+):
+    creator_code(tenant_a, "ZEBRA10")
+    connection = connect(tenant_a)
+    first = rest_order(1, customer={"id": 555, "orders_count": 1})
+    # The customer ordered again; then the first order is fulfilled and Shopify sends it
+    # again, with the customer's count as of now.
+    later = rest_order(1, customer={"id": 555, "orders_count": 2},
+                       updated_at="2026-11-22T09:00:00Z")  # fmt: skip
+    # Another order whose orders/create never came: its first delivery is an update.
+    unseen = rest_order(2, customer={"id": 556, "orders_count": 3},
+                        updated_at="2026-11-22T09:00:00Z")  # fmt: skip
+    with django_capture_on_commit_callbacks(execute=True):
+        post(connection, first, webhook_id="wh-1")
+        post(connection, later, topic="orders/updated", webhook_id="wh-2")
+        post(connection, unseen, topic="orders/updated", webhook_id="wh-3")
+
+    def state(order_id):
+        with tenant_a.context():
+            conversion = Conversion.objects.get(external_id=order_id)
+            flags = list(AttributionEntry.objects.filter(conversion=conversion)
+                         .values_list("kind", "new_customer"))  # fmt: skip
+        return conversion.customer_order_index, flags
+
+    assert state("gid://shopify/Order/1001") == (1, [("credit", True)])
+    assert state("gid://shopify/Order/1002")[0] is None
+
+    # The pull reads the same orders with their customerOrderIndex: it agrees with the
+    # webhook on the first and fills the second in.
+    shopify.orders = [
+        order_node(n, updated_at=at(30 + n), customer_id=554 + n, order_index=1,
+                   codes=("zebra10",), total="59.90", subtotal="50.00", tax="9.90",
+                   currency="EUR")
+        for n in (1, 2)
+    ]  # fmt: skip
+    store_pull(organization=tenant_a.organization, connection_id=connection.pk)
+    assert state("gid://shopify/Order/1001")[0] == 1
+    assert state("gid://shopify/Order/1002")[0] == 1
+    assert state("gid://shopify/Order/1002")[1][-1] == ("credit", True)

@@ -78,11 +78,17 @@ def webhook_signature_valid(body: bytes, secret: str, header: str | None) -> boo
 
 _VISIT = "landingPage referralCode utmParameters { source medium campaign content term }"
 _MONEY = "shopMoney { amount currencyCode }"
+# The amounts before returns (totalPriceSet, subtotalPriceSet, totalTaxSet), not the
+# "current" ones: those already leave out refunded items, and the ledger books each refund
+# as its own entry, so a current amount would take a refund off twice. `shippingLine` (the
+# summary of all shipping, one object) rather than the shippingLines connection keeps the
+# query's cost per order low.
 ORDER_FIELDS = f"""
-  id name createdAt updatedAt cancelledAt
-  currentTotalPriceSet {{ {_MONEY} }}
-  currentSubtotalPriceSet {{ {_MONEY} }}
-  currentTotalTaxSet {{ {_MONEY} }}
+  id name createdAt updatedAt cancelledAt taxesIncluded
+  totalPriceSet {{ {_MONEY} }}
+  subtotalPriceSet {{ {_MONEY} }}
+  totalTaxSet {{ {_MONEY} }}
+  shippingLine {{ taxLines {{ priceSet {{ {_MONEY} }} }} }}
   discountCodes
   customerJourneySummary {{
     customerOrderIndex
@@ -109,6 +115,25 @@ query KolhubOrder($id: ID!) {{
 DISCOUNT_CREATE = """
 mutation KolhubDiscountCreate($basicCodeDiscount: DiscountCodeBasicInput!) {
   discountCodeBasicCreate(basicCodeDiscount: $basicCodeDiscount) {
+    codeDiscountNode { id }
+    userErrors { field code message }
+  }
+}
+"""
+
+# Switching a created code discount off and on again, by the DiscountCodeNode id that
+# discountCodeBasicCreate returned (the discount keeps its history and usage count).
+DISCOUNT_DEACTIVATE = """
+mutation KolhubDiscountDeactivate($id: ID!) {
+  discountCodeDeactivate(id: $id) {
+    codeDiscountNode { id }
+    userErrors { field code message }
+  }
+}
+"""
+DISCOUNT_ACTIVATE = """
+mutation KolhubDiscountActivate($id: ID!) {
+  discountCodeActivate(id: $id) {
     codeDiscountNode { id }
     userErrors { field code message }
   }
@@ -240,12 +265,26 @@ class ShopifyClient:
     def discount_code_create(self, discount_input: Mapping[str, Any]) -> DiscountResult:
         data = self.execute(DISCOUNT_CREATE, {"basicCodeDiscount": dict(discount_input)})
         payload = data.get("discountCodeBasicCreate") or {}
-        errors = [
-            f"{'.'.join(e.get('field') or []) or 'discount'}: {e.get('message', '')}".strip()
-            for e in payload.get("userErrors") or []
-        ]
         node = payload.get("codeDiscountNode") or {}
-        return DiscountResult(discount_id=str(node.get("id") or ""), errors=errors)
+        return DiscountResult(discount_id=str(node.get("id") or ""), errors=_user_errors(payload))
+
+    def discount_code_active_set(self, discount_id: str, *, active: bool) -> list[str]:
+        """discountCodeActivate or discountCodeDeactivate; the store's user errors."""
+        name = "discountCodeActivate" if active else "discountCodeDeactivate"
+        data = self.execute(DISCOUNT_ACTIVATE if active else DISCOUNT_DEACTIVATE,
+                            {"id": discount_id})  # fmt: skip
+        payload = data.get(name) or {}
+        errors = _user_errors(payload)
+        if not errors and not (payload.get("codeDiscountNode") or {}).get("id"):
+            errors = [f"{name} returned no discount"]
+        return errors
+
+
+def _user_errors(payload: Mapping[str, Any]) -> list[str]:
+    return [
+        f"{'.'.join(e.get('field') or []) or 'discount'}: {e.get('message', '')}".strip()
+        for e in payload.get("userErrors") or []
+    ]
 
 
 def discount_input(
@@ -385,13 +424,32 @@ def landing_details(url: str) -> dict:
 UTM_PARTS = ("source", "medium", "campaign", "content", "term")
 
 
+def pre_tax_subtotal(
+    subtotal: Decimal, *, taxes_included: bool, tax: Decimal, shipping_tax: Decimal
+) -> Decimal:
+    """The line items after discounts, without tax (METRICS.md: revenue is net of taxes).
+    Where prices include tax (taxesIncluded: EU, UK, AU stores) Shopify's subtotal carries
+    the line items' tax, which is the order's tax less the tax on shipping (shipping is
+    not in the subtotal)."""
+    if not taxes_included:
+        return subtotal
+    return max(subtotal - max(tax - shipping_tax, Decimal("0")), Decimal("0"))
+
+
 def order_from_graphql(node: Mapping[str, Any], *, connection_id: int | None) -> ConversionInput:
     external_id = str(node.get("id") or "")
     if not external_id:
         raise ConversionInvalid("external_id", "the order has no id")
-    total, currency = _money("total", node.get("currentTotalPriceSet"))
-    subtotal, _ = _money("subtotal", node.get("currentSubtotalPriceSet"))
-    tax, _ = _money("tax", node.get("currentTotalTaxSet"))
+    total, currency = _money("total", node.get("totalPriceSet"))
+    subtotal, _ = _money("subtotal", node.get("subtotalPriceSet"))
+    tax, _ = _money("tax", node.get("totalTaxSet"))
+    shipping_tax = sum(
+        (
+            _money("shipping_tax", line.get("priceSet"))[0]
+            for line in (node.get("shippingLine") or {}).get("taxLines") or []
+        ),
+        Decimal("0"),
+    )
     journey = node.get("customerJourneySummary") or {}
     last, first = journey.get("lastVisit") or {}, journey.get("firstVisit") or {}
     visit = last or first
@@ -425,7 +483,12 @@ def order_from_graphql(node: Mapping[str, Any], *, connection_id: int | None) ->
         name=str(node.get("name") or ""),
         currency=currency,
         total=total,
-        subtotal=subtotal,
+        subtotal=pre_tax_subtotal(
+            subtotal,
+            taxes_included=node.get("taxesIncluded") is True,
+            tax=tax,
+            shipping_tax=shipping_tax,
+        ),
         tax=tax,
         cancelled_at=_moment("cancelled_at", node.get("cancelledAt")),
         source_updated_at=_moment("updated_at", node.get("updatedAt")),
@@ -463,7 +526,9 @@ def _rest_refund(refund: Mapping[str, Any], currency: str) -> RefundInput | None
     )  # fmt: skip
 
 
-def order_from_rest(body: Mapping[str, Any], *, connection_id: int | None) -> ConversionInput:
+def order_from_rest(
+    body: Mapping[str, Any], *, connection_id: int | None, topic: str
+) -> ConversionInput:
     """An orders/create or orders/updated webhook body (REST order JSON)."""
     if not isinstance(body, Mapping):
         raise ConversionInvalid("body", "is not a JSON object")
@@ -479,15 +544,30 @@ def order_from_rest(body: Mapping[str, Any], *, connection_id: int | None) -> Co
         r for r in (_rest_refund(x, currency) for x in body.get("refunds") or []) if r is not None
     )
     orders_count = customer.get("orders_count")
+    tax = _decimal("tax", body.get("total_tax"))
+    shipping_tax = sum(
+        (
+            _decimal("shipping_tax", line.get("price"))
+            for shipping in body.get("shipping_lines") or []
+            for line in shipping.get("tax_lines") or []
+        ),
+        Decimal("0"),
+    )
     return ConversionInput(
         source="shopify",
         external_id=external_id,
         occurred_at=_moment("created_at", body.get("created_at"), required=True),
         name=str(body.get("name") or ""),
         currency=currency,
-        total=_decimal("total", body.get("current_total_price")),
-        subtotal=_decimal("subtotal", body.get("current_subtotal_price")),
-        tax=_decimal("tax", body.get("current_total_tax")),
+        # Before returns, as in the pull (see ORDER_FIELDS): refunds are booked on their own.
+        total=_decimal("total", body.get("total_price")),
+        subtotal=pre_tax_subtotal(
+            _decimal("subtotal", body.get("subtotal_price")),
+            taxes_included=body.get("taxes_included") is True,
+            tax=tax,
+            shipping_tax=shipping_tax,
+        ),
+        tax=tax,
         cancelled_at=_moment("cancelled_at", body.get("cancelled_at")),
         source_updated_at=_moment("updated_at", body.get("updated_at")),
         discount_codes=tuple(
@@ -500,8 +580,13 @@ def order_from_rest(body: Mapping[str, Any], *, connection_id: int | None) -> Co
         referral_code=details["referral_code"],
         utms=details["utms"],
         customer_ref=gid("Customer", customer.get("admin_graphql_api_id") or customer.get("id")),
-        # At orders/create the customer's order count includes this order: its index.
-        customer_order_index=int(orders_count) if isinstance(orders_count, int) else None,
+        # The body carries the customer's order count as of now. At orders/create that
+        # count ends with this order, so it is the order's index (as customerOrderIndex in
+        # the pull); in a later orders/updated it also counts the customer's later orders,
+        # so it says nothing about this one (the pull fills the index in).
+        customer_order_index=(
+            orders_count if topic == "orders/create" and isinstance(orders_count, int) else None
+        ),
         shipping_country=str(address.get("country_code") or ""),
         refunds=refunds,
         connection_id=connection_id,

@@ -142,7 +142,8 @@ class Conversion(TenantModel):
     # The source's own updated_at: an older version arriving late never overwrites a newer.
     source_updated_at = models.DateTimeField(null=True, blank=True)
     currency = models.CharField(max_length=3, blank=True)
-    # Current total after discounts (and edits), and the subtotal, in `currency`.
+    # The order's total after discounts and edits but before refunds (each refund is a
+    # Refund row), the subtotal without tax and shipping, and the tax, in `currency`.
     total = models.DecimalField(max_digits=14, decimal_places=2, default=Decimal("0"))
     subtotal = models.DecimalField(max_digits=14, decimal_places=2, default=Decimal("0"))
     tax = models.DecimalField(max_digits=14, decimal_places=2, default=Decimal("0"))

@@ -43,8 +43,11 @@ class StoreOrderError(TenantModel):
 
 
 class StoreDiscountStatus(models.TextChoices):
-    PENDING = "pending", "Waiting to be created in the store"
+    PENDING = "pending", "Waiting for the store"
     CREATED = "created", "Created in the store"
+    # The promo code is off here, so it is off in the store (switched off there, or never
+    # created).
+    DEACTIVATED = "deactivated", "Deactivated in the store"
     FAILED = "failed", "The store refused it"
 
 
@@ -56,7 +59,7 @@ class StoreDiscount(TenantModel):
         PromoCode, on_delete=models.CASCADE, related_name="store_discounts"
     )
     status = models.CharField(
-        max_length=10, choices=StoreDiscountStatus.choices, default=StoreDiscountStatus.PENDING
+        max_length=12, choices=StoreDiscountStatus.choices, default=StoreDiscountStatus.PENDING
     )
     # The store's DiscountCodeNode gid once created.
     store_discount_id = models.CharField(max_length=120, blank=True)

@@ -203,6 +203,12 @@ def conversion_record(*, organization: Organization, data: ConversionInput) -> R
                 and conversion.source_updated_at is not None
                 and data.source_updated_at < conversion.source_updated_at
             )
+            if conversion.customer_order_index is not None:
+                # Where an order stands in its customer's history is settled when it is
+                # placed: a later version of it (a webhook or an export reading the
+                # customer's order count today) must not turn a new customer's first
+                # order into a returning one's.
+                fields["customer_order_index"] = conversion.customer_order_index
             if not stale:
                 differing = {k: v for k, v in fields.items() if getattr(conversion, k) != v}
                 if differing:

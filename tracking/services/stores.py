@@ -23,7 +23,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from campaigns.shipping.secrets import secret_decrypt, secret_encrypt
@@ -53,6 +53,8 @@ from tracking.services.conversions import ConversionInput, ConversionInvalid, co
 
 logger = logging.getLogger("tracking.stores")
 
+# Connections we talk to (a failed or disconnected one waits for a person).
+CONNECTED = (ConnectionStatus.ACTIVE, ConnectionStatus.RETRYING)
 ORDER_TOPICS = ("orders/create", "orders/updated")
 REFUND_TOPICS = ("refunds/create",)
 WEBHOOK_TOPICS = ORDER_TOPICS + REFUND_TOPICS
@@ -112,6 +114,7 @@ def store_connect(
             setattr(connection, key, value)
     connection.full_clean(exclude=["organization", "created_by"], validate_constraints=False)
     connection.save()
+    store_discounts_reconcile(organization=organization, connection=connection)
     return connection
 
 
@@ -133,8 +136,11 @@ def store_sync_set(
     *, organization: Organization, connection: StoreConnection, sync_discount_codes: bool
 ) -> StoreConnection:
     _same_org(organization, connection)
+    turned_on = sync_discount_codes and not connection.sync_discount_codes
     connection.sync_discount_codes = sync_discount_codes
     connection.save(update_fields=["sync_discount_codes"])
+    if turned_on:
+        store_discounts_reconcile(organization=organization, connection=connection)
     return connection
 
 
@@ -385,7 +391,7 @@ def webhook_delivery_process(
     if delivery.topic in ORDER_TOPICS:
         error = _order_record(
             organization, connection,
-            lambda: order_from_rest(body, connection_id=connection.pk),
+            lambda: order_from_rest(body, connection_id=connection.pk, topic=delivery.topic),
             external_id=gid("Order", body.get("admin_graphql_api_id") or body.get("id")),
             name=str(body.get("name") or ""), origin=delivery.topic,
         )  # fmt: skip
@@ -434,7 +440,7 @@ def store_discounts_schedule(
     from tracking.connectors.tasks import sync_store_discount_task
 
     connections = StoreConnection.objects.for_org(organization).filter(
-        sync_discount_codes=True, status__in=[ConnectionStatus.ACTIVE, ConnectionStatus.RETRYING]
+        sync_discount_codes=True, status__in=CONNECTED
     )
     made = []
     org_id = organization.pk
@@ -447,6 +453,66 @@ def store_discounts_schedule(
             lambda discount_id=discount.pk: sync_store_discount_task.delay(org_id, discount_id)
         )
     return made
+
+
+def store_discounts_reconcile(
+    *, organization: Organization, connection: StoreConnection
+) -> list[StoreDiscount]:
+    """Called in the transaction that connects a store (or reconnects it) or turns its
+    code sync on. With the sync on, the organization's active codes made before are added
+    too, not only the codes created from now on. Whatever the switch, a discount whose
+    code was switched off or on while the store could not be reached is queued to follow
+    it. A refused code is left to its retry button."""
+    from tracking.connectors.tasks import sync_store_discount_task
+
+    if connection.status not in CONNECTED:
+        return []
+    discounts = StoreDiscount.objects.for_org(organization).filter(connection=connection)
+    if connection.sync_discount_codes:
+        missing = (
+            PromoCode.objects.for_org(organization)
+            .filter(is_active=True)
+            .exclude(pk__in=discounts.values("promo_code_id"))
+        )
+        StoreDiscount.objects.bulk_create(
+            [
+                StoreDiscount(organization=organization, connection=connection, promo_code_id=pk)
+                for pk in missing.values_list("pk", flat=True)
+            ],
+            ignore_conflicts=True,
+        )
+    out_of_step = list(
+        discounts.filter(
+            Q(status=StoreDiscountStatus.PENDING)
+            | Q(status=StoreDiscountStatus.CREATED, promo_code__is_active=False)
+            | Q(status=StoreDiscountStatus.DEACTIVATED, promo_code__is_active=True)
+        )
+    )
+    org_id = organization.pk
+    for discount in out_of_step:
+        transaction.on_commit(
+            lambda discount_id=discount.pk: sync_store_discount_task.delay(org_id, discount_id)
+        )
+    return out_of_step
+
+
+def store_discounts_follow(*, organization: Organization, promo_code: PromoCode) -> int:
+    """Called in the transaction that activates or deactivates a promo code: every
+    connected store that holds it as a discount is brought in line after the commit, so
+    a code switched off here stops working at checkout too (whether or not that store
+    still syncs new codes). Returns how many syncs were queued."""
+    from tracking.connectors.tasks import sync_store_discount_task
+
+    discounts = StoreDiscount.objects.for_org(organization).filter(
+        promo_code=promo_code, connection__status__in=CONNECTED
+    )
+    org_id = organization.pk
+    ids = list(discounts.values_list("pk", flat=True))
+    for discount_id in ids:
+        transaction.on_commit(
+            lambda discount_id=discount_id: sync_store_discount_task.delay(org_id, discount_id)
+        )
+    return len(ids)
 
 
 @transaction.atomic
@@ -469,7 +535,7 @@ def store_discount_retry(
             f"{discount.promo_code.code} is {discount.get_status_display().lower()}: only a"
             " failed code is retried."
         )
-    if connection.status not in (ConnectionStatus.ACTIVE, ConnectionStatus.RETRYING):
+    if connection.status not in CONNECTED:
         raise ValidationError("This store is not connected: connect it again first.")
     discount.status, discount.errors = StoreDiscountStatus.PENDING, ""
     discount.save(update_fields=["status", "errors", "updated_at"])
@@ -482,8 +548,11 @@ def store_discount_retry(
 def store_discount_sync(
     *, organization: Organization, store_discount_id: int, sleep: Sleep = time.sleep
 ) -> StoreDiscount:
-    """Create the promo code in the store (discountCodeBasicCreate) and keep the store's
-    discount id or its errors. Idempotent: a created discount is not created twice."""
+    """Bring the store's discount in line with the promo code: an active code is created
+    (discountCodeBasicCreate, keeping the store's discount id) or switched back on
+    (discountCodeActivate); an inactive one is switched off (discountCodeDeactivate).
+    Failures are kept on the row for the retry button. Idempotent: a discount already in
+    the wanted state is not sent again."""
     discount = (
         StoreDiscount.objects.for_org(organization)
         .select_for_update()
@@ -491,29 +560,46 @@ def store_discount_sync(
                         "promo_code__collaboration__campaign")
         .get(pk=store_discount_id)
     )  # fmt: skip
-    if discount.status == StoreDiscountStatus.CREATED:
-        return discount
     promo = discount.promo_code
-    collaboration = promo.collaboration
+    wanted = StoreDiscountStatus.CREATED if promo.is_active else StoreDiscountStatus.DEACTIVATED
+    if discount.status == wanted:
+        return discount
+    if not promo.is_active and not discount.store_discount_id:
+        # Never made in the store (still pending, or refused): nothing there to switch off,
+        # and nothing is created for a code that is off.
+        discount.status, discount.errors = StoreDiscountStatus.DEACTIVATED, ""
+        discount.save()
+        return discount
     discount.attempts += 1
     try:
-        wanted = discount_input(
-            title=f"{promo.code} · {collaboration.creator.name} · {collaboration.campaign.name}",
-            code=promo.code, starts_at=timezone.now(), kind=promo.discount_kind,
-            value=promo.discount_value,
-        )  # fmt: skip
-        result = _client(discount.connection, sleep).discount_code_create(wanted)
-    except ValueError as error:
-        discount.status, discount.errors = StoreDiscountStatus.FAILED, str(error)
-    except ShopifyError as error:
-        discount.status, discount.errors = StoreDiscountStatus.FAILED, str(error)
-    else:
-        if result.errors or not result.discount_id:
-            discount.status = StoreDiscountStatus.FAILED
-            discount.errors = "; ".join(result.errors) or "the store returned no discount id"
+        client = _client(discount.connection, sleep)
+        if discount.store_discount_id:
+            errors = client.discount_code_active_set(
+                discount.store_discount_id, active=promo.is_active
+            )
         else:
-            discount.status = StoreDiscountStatus.CREATED
-            discount.store_discount_id = result.discount_id
-            discount.errors = ""
+            errors = _discount_create(client, discount, promo)
+    except (ValueError, ShopifyError) as error:
+        errors = [str(error)]
+    if errors:
+        discount.status, discount.errors = StoreDiscountStatus.FAILED, "; ".join(errors)
+    else:
+        discount.status, discount.errors = wanted, ""
     discount.save()
     return discount
+
+
+def _discount_create(client: ShopifyClient, discount: StoreDiscount, promo: PromoCode) -> list[str]:
+    """discountCodeBasicCreate; the store's discount id is kept on the row (it is what
+    deactivating the code later needs). Returns the errors."""
+    collaboration = promo.collaboration
+    wanted = discount_input(
+        title=f"{promo.code} · {collaboration.creator.name} · {collaboration.campaign.name}",
+        code=promo.code, starts_at=timezone.now(), kind=promo.discount_kind,
+        value=promo.discount_value,
+    )  # fmt: skip
+    result = client.discount_code_create(wanted)
+    if result.errors or not result.discount_id:
+        return result.errors or ["the store returned no discount id"]
+    discount.store_discount_id = result.discount_id
+    return []

@@ -2,10 +2,10 @@
 takes the organization first, and refuses bad input with a ValidationError naming the
 field, writing nothing.
 
-Seam for the store connector (a later slice): `promo_code_create` and
-`promo_code_active_set` are the only writers of PromoCode; the Shopify
-`discountCodeBasicCreate` sync and code-leak detection hook in after them (enqueue on
-commit), reading the code by id. Nothing here talks to a store.
+Seam for the store connector: `promo_code_create` and `promo_code_active_set` are the
+only writers of PromoCode; the Shopify discount sync (create, deactivate, activate) and
+code-leak detection hook in after them (enqueue on commit), reading the code by id.
+Nothing here talks to a store.
 
 Writes for tracking links: one transaction each, organization first."""
 
@@ -139,6 +139,11 @@ def promo_code_active_set(
     _same_org(organization, promo_code)
     promo_code.is_active = active
     promo_code.save(update_fields=["is_active", "updated_at"])
+    # A code switched off here must stop working at the stores' checkouts too (and come
+    # back when switched on): their discounts follow after the commit.
+    from tracking.services.stores import store_discounts_follow
+
+    store_discounts_follow(organization=organization, promo_code=promo_code)
     return promo_code
 
 

@@ -145,5 +145,6 @@ class StoreSyncView(_StoreActionView):
         services.store_sync_set(
             organization=self.organization, connection=connection, sync_discount_codes=wanted
         )
-        return "New promo codes will be created in the store." if wanted else (
-            "Promo codes will no longer be created in the store.")  # fmt: skip
+        if wanted:
+            return "The active promo codes, and new ones, will be created in the store."
+        return "Promo codes will no longer be created in the store."
