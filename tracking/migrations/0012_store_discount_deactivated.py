@@ -3,7 +3,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("tracking", "0010_click_flush"),
+        ("tracking", "0011_figures"),
     ]
 
     operations = [
