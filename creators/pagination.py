@@ -420,6 +420,11 @@ class CreatorFilterBackend(DjangoFilterBackend):
     """django-filter's backend, keeping its filterset on the view, so the paginator reads
     the sort and target from it instead of building (and validating) a second one."""
 
+    def get_filterset_kwargs(self, request, queryset, view):
+        # The organization's currency is the budget's (max_rate) by default.
+        return {**super().get_filterset_kwargs(request, queryset, view),
+                "organization": view.organization}  # fmt: skip
+
     def get_filterset(self, request, queryset, view):
         view.search_filterset = super().get_filterset(request, queryset, view)
         return view.search_filterset

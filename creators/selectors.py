@@ -32,7 +32,8 @@ def creator_search(*, organization: Organization, params: Mapping[str, Any]) -> 
     """Discovery: the FilterSet (its .form carries the errors, .qs the ordered results
     with `fit` annotated, .target the ad hoc target audience)."""
     queryset = Creator.objects.for_org(organization).only(*RESULT_FIELDS)
-    return CreatorFilterSet(data=as_query_dict(params), queryset=queryset)
+    return CreatorFilterSet(data=as_query_dict(params), queryset=queryset,
+                            organization=organization)  # fmt: skip
 
 
 def as_query_dict(params: Mapping[str, Any]) -> QueryDict:

@@ -41,7 +41,7 @@ from creators.models import (
 from creators.pagination import CreatorPaginator
 from creators.scoring import WEIGHTS
 from kolhub.forms import add_service_errors
-from kolhub.models import Role, User
+from kolhub.models import CURRENCIES, Role, User
 from kolhub.tenancy.views import OrganizationMixin
 
 PER_PAGE = 25
@@ -111,6 +111,8 @@ class DiscoveryView(OrganizationMixin, TemplateView):
             age_buckets=AGE_BUCKETS,
             genders=GENDERS,
             weights=WEIGHTS,
+            currencies=CURRENCIES,
+            rate_currency=self.request.GET.get("rate_currency") or org.default_currency,
         )
         return context
 

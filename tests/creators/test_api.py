@@ -148,3 +148,24 @@ def test_a_bad_account_leaves_the_creator_as_it_was(tenant_a, key_client):
     with tenant_a.context():
         creator.refresh_from_db()
     assert creator.name == "Before"
+
+
+def test_budget_currency_over_the_api_and_in_the_schema(tenant_a, key_client):
+    with tenant_a.context():
+        make_creator(tenant_a.organization, name="Dollar Doc", rate_currency="USD",
+                     rates={"post": "800"})  # fmt: skip
+        make_creator(tenant_a.organization, name="Cheap Yen", rate_currency="JPY",
+                     rates={"post": "500"})  # fmt: skip
+    found = key_client.get(api(tenant_a, "creators/"), {"max_rate": "1000"}).json()
+    assert [r["name"] for r in found["results"]] == ["Dollar Doc"]
+    found = key_client.get(api(tenant_a, "creators/"),
+                           {"max_rate": "1000", "rate_currency": "JPY"}).json()  # fmt: skip
+    assert [r["name"] for r in found["results"]] == ["Cheap Yen"]
+    bad = key_client.get(api(tenant_a, "creators/"), {"max_rate": "1", "rate_currency": "XYZ"})
+    assert bad.status_code == 400 and "rate_currency" in bad.json()["errors"]
+    schema = tenant_a.client().get("/api/schema/", {"format": "json"})
+    assert schema.status_code == 200
+    [listing] = [op["get"] for path, op in schema.json()["paths"].items()
+                 if path.endswith("/creators/") and "get" in op]  # fmt: skip
+    [param] = [p for p in listing["parameters"] if p["name"] == "rate_currency"]
+    assert "JPY" in param["schema"]["enum"]

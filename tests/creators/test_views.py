@@ -227,3 +227,26 @@ def test_other_organizations_creator_is_404(tenant_a, tenant_b, two):
     slug = tenant_b.organization.slug
     assert client.get(f"/o/{slug}/creators/{derm.pk}/").status_code == 404
     assert client.post(f"/o/{slug}/creators/{derm.pk}/notes/", {"text": "x"}).status_code == 404
+
+
+def test_budget_currency_next_to_the_budget_and_in_a_saved_search(tenant_a, two):
+    with tenant_a.context():
+        make_creator(tenant_a.organization, name="Cheap Yen", rate_currency="JPY",
+                     rates={"post": "500"})  # fmt: skip
+    client = tenant_a.client(Role.MEMBER)
+    page = client.get(url(tenant_a)).content.decode()
+    # The organization's currency is preselected, right after the budget field.
+    assert page.index('name="max_rate"') < page.index('name="rate_currency"')
+    assert '<option value="USD" selected>' in page
+    found = client.get(url(tenant_a), {"max_rate": "1000", "rate_currency": "JPY"})
+    assert [c.name for c in found.context["page"].object_list] == ["Cheap Yen"]
+    assert '<option value="JPY" selected>' in found.content.decode()
+    assert "rate_currency=JPY" in found.context["query_string"]
+    client.post(url(tenant_a, "searches/save/"),
+                {"name": "Yen budget", "query": found.context["query_string"]})  # fmt: skip
+    with tenant_a.context():
+        saved = SavedSearch.objects.get(name="Yen budget")
+    assert saved.query["rate_currency"] == ["JPY"]
+    [(_search, link)] = client.get(url(tenant_a)).context["saved_searches"]
+    reopened = client.get(link)
+    assert [c.name for c in reopened.context["page"].object_list] == ["Cheap Yen"]
