@@ -169,3 +169,28 @@ def test_budget_currency_over_the_api_and_in_the_schema(tenant_a, key_client):
                  if path.endswith("/creators/") and "get" in op]  # fmt: skip
     [param] = [p for p in listing["parameters"] if p["name"] == "rate_currency"]
     assert "JPY" in param["schema"]["enum"]
+
+
+@pytest.mark.parametrize("sort", ["followers", "relevance", "fit"])
+def test_pages_past_a_capped_count(tenant_a, key_client, monkeypatch, sort):
+    from creators import pagination
+
+    monkeypatch.setattr(pagination, "COUNT_CAP", 3)
+    monkeypatch.setattr(pagination.CreatorApiPagination, "page_size", 2)
+    with tenant_a.context():
+        for n in range(5):
+            make_creator(tenant_a.organization, name=f"Derm {n}", credentials="dermatologist")
+    search = {"q": "dermatologist", "sort": sort}
+    seen = []
+    for number, more in ((1, True), (2, True), (3, False)):
+        response = key_client.get(api(tenant_a, "creators/"), {**search, "page": number})
+        assert response.status_code == 200, response.content
+        body = response.json()
+        seen += [row["name"] for row in body["results"]]
+        assert bool(body["next"]) is more
+        if more:
+            assert f"page={number + 1}" in body["next"]
+    assert sorted(seen) == [f"Derm {n}" for n in range(5)]
+    past = key_client.get(api(tenant_a, "creators/"), {**search, "page": 4})
+    assert past.status_code == 200 and past.json()["results"] == []
+    assert past.json()["next"] is None

@@ -250,3 +250,24 @@ def test_budget_currency_next_to_the_budget_and_in_a_saved_search(tenant_a, two)
     [(_search, link)] = client.get(url(tenant_a)).context["saved_searches"]
     reopened = client.get(link)
     assert [c.name for c in reopened.context["page"].object_list] == ["Cheap Yen"]
+
+
+@pytest.mark.parametrize("sort", ["followers", "relevance", "fit"])
+def test_pages_past_a_capped_count_on_the_page(tenant_a, monkeypatch, sort):
+    from creators import pagination, views
+
+    monkeypatch.setattr(pagination, "COUNT_CAP", 3)
+    monkeypatch.setattr(views, "PER_PAGE", 2)
+    with tenant_a.context():
+        for n in range(5):
+            make_creator(tenant_a.organization, name=f"Derm {n}", credentials="dermatologist")
+    client = tenant_a.client()
+    seen = []
+    for number, more in ((1, True), (2, True), (3, False)):
+        response = client.get(url(tenant_a), {"q": "dermatologist", "sort": sort,
+                                              "page": number}, HTTP_HX_REQUEST="true")  # fmt: skip
+        page = response.context["page"]
+        assert page.number == number
+        seen += [c.name for c in page.object_list]
+        assert ("Next →" in response.content.decode()) is more
+    assert sorted(seen) == [f"Derm {n}" for n in range(5)]
