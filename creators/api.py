@@ -5,7 +5,7 @@ creators.services; every queryset comes from get_org_queryset (kolhub.api.base).
 
 from __future__ import annotations
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -203,7 +203,12 @@ class CreatorApi(
             OpenApiParameter("interest", str),
             OpenApiParameter("competitor", str),
         ],
-        responses=ScorecardSerializer,
+        responses={
+            200: ScorecardSerializer,
+            400: OpenApiResponse(
+                description="A target parameter is not valid: `errors` names it and says why."
+            ),
+        },
     )
     @action(detail=True, methods=["get"])
     def scorecard(self, request, *args, **kwargs):

@@ -336,6 +336,10 @@ def sort_of(data) -> str:
     return sort or ("relevance" if data.get("q") else "fit")
 
 
+# The parameters target_from reads.
+TARGET_PARAMS = ("audience_country", "audience_age", "audience_gender", "interest", "competitor")
+
+
 def target_from(data: dict) -> scoring.Target:
     """The ad hoc target audience set by the search filters (it drives the fit score)."""
     return scoring.Target(

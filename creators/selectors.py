@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch, QuerySet
 from django.http import QueryDict
 
 from creators import scoring
-from creators.filters import CreatorFilterSet, target_from
+from creators.filters import TARGET_PARAMS, CreatorFilterSet, target_from
 from creators.models import (
     Creator,
     CreatorList,
@@ -69,10 +70,18 @@ def account_get(*, organization: Organization, creator: Creator, account_id: int
 
 
 def creator_scorecard(*, creator: Creator, params: Mapping[str, Any]) -> scoring.Scorecard:
-    """The scorecard against the target in `params` (discovery's filters, carried along)."""
+    """The scorecard against the target in `params` (discovery's filters, carried along).
+    Raises ValidationError naming each target parameter that is not valid: a scorecard
+    against part of the target, or none, would pass for the one asked for."""
     filterset = CreatorFilterSet(data=as_query_dict(params), queryset=Creator.objects.none())
-    data = filterset.form.cleaned_data if filterset.form.is_valid() else {}
-    return scoring.scorecard(creator, target_from(data))
+    filterset.form.is_valid()
+    # Only the target's own parameters matter here (a bad er_min carried along from the
+    # search does not change the audience scored against).
+    errors = {name: filterset.form.errors[name] for name in TARGET_PARAMS
+              if name in filterset.form.errors}  # fmt: skip
+    if errors:
+        raise ValidationError(errors)
+    return scoring.scorecard(creator, target_from(filterset.form.cleaned_data))
 
 
 def list_list(*, organization: Organization) -> QuerySet[CreatorList]:

@@ -211,9 +211,17 @@ class CreatorDetailView(OrganizationMixin, TemplateView):
             selectors.creator_get, organization=org, creator_id=kwargs["creator_id"]
         )
         target_params = _filter_params(self.request)
+        target_errors = {}
+        try:
+            scorecard = selectors.creator_scorecard(creator=creator, params=target_params)
+        except ValidationError as error:
+            # Scored without a target, and the page says which parameter was refused.
+            target_errors = error.message_dict
+            scorecard = selectors.creator_scorecard(creator=creator, params={})
         context.update(
             creator=creator,
-            scorecard=selectors.creator_scorecard(creator=creator, params=target_params),
+            scorecard=scorecard,
+            target_errors=target_errors,
             target_query=target_params.urlencode(),
             account_form=AccountForm(),
             account_edit_forms=[(a, AccountForm.for_account(a)) for a in creator.accounts.all()],

@@ -194,3 +194,15 @@ def test_pages_past_a_capped_count(tenant_a, key_client, monkeypatch, sort):
     past = key_client.get(api(tenant_a, "creators/"), {**search, "page": 4})
     assert past.status_code == 200 and past.json()["results"] == []
     assert past.json()["next"] is None
+
+
+def test_a_bad_scorecard_target_is_400_naming_the_field(tenant_a, key_client):
+    with tenant_a.context():
+        ana = make_creator(tenant_a.organization, name="Dr Ana")
+    scorecard = api(tenant_a, f"creators/{ana.pk}/scorecard/")
+    response = key_client.get(scorecard, {"audience_country": "U$A", "audience_gender": "x"})
+    assert response.status_code == 400
+    body = response.json()
+    assert set(body["errors"]) == {"audience_country", "audience_gender"}
+    assert "U$A" in body["errors"]["audience_country"][0]
+    assert "audience_country" in body["detail"]

@@ -271,3 +271,17 @@ def test_pages_past_a_capped_count_on_the_page(tenant_a, monkeypatch, sort):
         seen += [c.name for c in page.object_list]
         assert ("Next →" in response.content.decode()) is more
     assert sorted(seen) == [f"Derm {n}" for n in range(5)]
+
+
+def test_creator_page_warns_when_the_target_is_not_valid(tenant_a, two):
+    derm, _ = two
+    response = tenant_a.client(Role.VIEWER).get(
+        url(tenant_a, f"{derm.pk}/"), {"audience_country": "U$A", "audience_age": "99-120"}
+    )
+    assert response.status_code == 200
+    assert set(response.context["target_errors"]) == {"audience_country", "audience_age"}
+    html = response.content.decode()
+    assert "The target audience is not valid" in html
+    warning = html.split("data-target-invalid", 1)[1].split("</ul>", 1)[0]
+    assert "audience_country" in warning and "U$A" in warning and "audience_age" in warning
+    assert "Against the target audience from your search" not in html
