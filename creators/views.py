@@ -45,6 +45,13 @@ from kolhub.models import CURRENCIES, Role, User
 from kolhub.tenancy.views import OrganizationMixin
 
 PER_PAGE = 25
+# The filters with an error slot in discovery.html (_filter_errors.html): the htmx results
+# partial refreshes each of them out of band, so no slot shows a stale error.
+ERROR_SLOTS = (
+    "q", "country", "language", "followers_min", "followers_max", "er_min", "max_rate",
+    "rate_currency", "audience_country", "audience_country_min", "audience_age_min",
+    "audience_gender_min",
+)  # fmt: skip
 
 
 def _get_or_404(getter, **kwargs):
@@ -85,6 +92,8 @@ class DiscoveryView(OrganizationMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         org = self.organization
         filterset = selectors.creator_search(organization=org, params=self.request.GET)
+        if self.get_template_names() != [self.template_name]:
+            context["oob_error_fields"] = [filterset.form[name] for name in ERROR_SLOTS]
         page = None
         if filterset.form.is_valid():
             paginator = CreatorPaginator.for_search(filterset, PER_PAGE)

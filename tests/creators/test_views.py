@@ -285,3 +285,19 @@ def test_creator_page_warns_when_the_target_is_not_valid(tenant_a, two):
     warning = html.split("data-target-invalid", 1)[1].split("</ul>", 1)[0]
     assert "audience_country" in warning and "U$A" in warning and "audience_age" in warning
     assert "Against the target audience from your search" not in html
+
+
+def test_htmx_results_refresh_the_filter_errors_out_of_band(tenant_a, two):
+    import re
+
+    client = tenant_a.client()
+    slots = re.findall(r'id="(filter-errors-[a-z_]+)"', client.get(url(tenant_a)).content.decode())
+    bad = client.get(url(tenant_a), {"er_min": "abc"}, HTTP_HX_REQUEST="true").content.decode()
+    # Every error slot of the filters comes along, swapped out of band.
+    assert re.findall(r'id="(filter-errors-[a-z_]+)" hx-swap-oob="true"', bad) == slots
+    er_slot = bad.split('id="filter-errors-er_min"', 1)[1].split("</div>", 1)[0]
+    assert "Enter a number." in er_slot
+    fixed = client.get(url(tenant_a), {"er_min": "3"}, HTTP_HX_REQUEST="true").content.decode()
+    er_slot = fixed.split('id="filter-errors-er_min"', 1)[1].split("</div>", 1)[0]
+    assert er_slot == ' hx-swap-oob="true">'  # the stale error is cleared
+    assert "hx-swap-oob" not in client.get(url(tenant_a), {"er_min": "abc"}).content.decode()
