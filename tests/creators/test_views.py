@@ -301,3 +301,32 @@ def test_htmx_results_refresh_the_filter_errors_out_of_band(tenant_a, two):
     er_slot = fixed.split('id="filter-errors-er_min"', 1)[1].split("</div>", 1)[0]
     assert er_slot == ' hx-swap-oob="true">'  # the stale error is cleared
     assert "hx-swap-oob" not in client.get(url(tenant_a), {"er_min": "abc"}).content.decode()
+
+
+# Committed transactions, as in production: the rows are read after the request's own
+# tenant transaction has ended.
+@pytest.mark.django_db(transaction=True)
+def test_export_streams_every_row_from_a_cursor_while_it_is_sent(tenant_a, two, monkeypatch):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from creators import exports
+
+    monkeypatch.setattr(exports, "CHUNK_SIZE", 2, raising=False)  # several fetches
+    with tenant_a.context():
+        for n in range(5):
+            make_creator(tenant_a.organization, name=f"Skin {n}", niches=["skincare"])
+    response = tenant_a.client(Role.VIEWER).get(url(tenant_a, "export.csv"), {"niche": "skincare"})
+    assert response.streaming
+    # The rows are read as the response is sent (inside a tenant context of its own), not
+    # all in the view before it.
+    with CaptureQueriesContext(connection) as queries:
+        body = b"".join(response.streaming_content).decode()
+    sql = [q["sql"] for q in queries.captured_queries]
+    assert any("creators_creator" in q for q in sql)
+    assert any("set_config('role'" in q for q in sql)  # as the app role, under RLS
+    rows = list(csv.reader(io.StringIO(body)))
+    names = sorted(r[0] for r in rows[1:])
+    assert names == sorted(
+        ["Dr Ana Ruiz", '\'=HYPERLINK("http://x")', *(f"Skin {n}" for n in range(5))]
+    )
