@@ -65,6 +65,14 @@ def creator_get(*, organization: Organization, creator_id: int) -> Creator:
     )
 
 
+def audience_account(*, creator: Creator) -> SocialAccount | None:
+    """The account whose audience is the creator's (the largest, as creators.derived picks
+    it: followers descending, unknown last, then id), from the prefetched accounts."""
+    accounts = list(creator.accounts.all())
+    return min(accounts, key=lambda a: (a.followers is None, -(a.followers or 0), a.pk),
+               default=None)  # fmt: skip
+
+
 def account_get(*, organization: Organization, creator: Creator, account_id: int) -> SocialAccount:
     return SocialAccount.objects.for_org(organization).get(pk=account_id, creator=creator)
 

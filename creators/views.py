@@ -43,6 +43,7 @@ from kolhub.models import CURRENCIES, Role, User
 from kolhub.tenancy.views import OrganizationMixin
 
 PER_PAGE = 25
+LIST_PAGE_LIMIT = 500  # creators shown on a list's page (best fit first)
 # The filters with an error slot in discovery.html (_filter_errors.html): the htmx results
 # partial refreshes each of them out of band, so no slot shows a stale error.
 ERROR_SLOTS = (
@@ -206,6 +207,7 @@ class CreatorDetailView(OrganizationMixin, TemplateView):
             creator=creator,
             scorecard=scorecard,
             target_errors=target_errors,
+            audience_account=selectors.audience_account(creator=creator),
             target_query=target_params.urlencode(),
             account_form=AccountForm(),
             account_edit_forms=[(a, AccountForm.for_account(a)) for a in creator.accounts.all()],
@@ -383,7 +385,13 @@ class ListDetailView(OrganizationMixin, TemplateView):
             organization=org, params={"in_list": creator_list.pk, "include_dnc": "true",
                                       "sort": "fit"},
         )  # fmt: skip
-        context.update(creator_list=creator_list, creators=filterset.qs[:500])
+        creators = list(filterset.qs[: LIST_PAGE_LIMIT + 1])
+        context.update(
+            creator_list=creator_list,
+            creators=creators[:LIST_PAGE_LIMIT],
+            cut=len(creators) > LIST_PAGE_LIMIT,  # the page says so, and where to see all
+            limit=LIST_PAGE_LIMIT,
+        )
         return context
 
 

@@ -330,3 +330,56 @@ def test_export_streams_every_row_from_a_cursor_while_it_is_sent(tenant_a, two, 
     assert names == sorted(
         ["Dr Ana Ruiz", '\'=HYPERLINK("http://x")', *(f"Skin {n}" for n in range(5))]
     )
+
+
+def test_creator_page_shows_where_the_audience_came_from_and_when_refreshed(tenant_a):
+    from datetime import UTC, datetime
+
+    from creators.models import SocialAccount
+
+    with tenant_a.context():
+        ana = make_creator(tenant_a.organization, name="Dr Ana", accounts=[
+            {"platform": "instagram", "handle": "ana.big", "followers": 90000,
+             "audience_ages": {"25-34": 50}, "audience_countries": {"US": 60}},
+            {"platform": "tiktok", "handle": "ana.small", "followers": 1000},
+        ])  # fmt: skip
+        SocialAccount.objects.filter(handle="ana.big").update(
+            last_refreshed_at=datetime(2026, 3, 4, 5, 6, tzinfo=UTC),
+            provenance={"audience_ages": {"source": "api", "at": "2026-03-04T05:06:00+00:00"},
+                        "audience_countries": {"source": "import", "at": "2026-02-01T00:00:00+00:00"}},
+        )  # fmt: skip
+    html = tenant_a.client().get(url(tenant_a, f"{ana.pk}/")).content.decode()
+    audience = html.split('id="audience-title"', 1)[1].split("</section>", 1)[0]
+    assert "Instagram @ana.big" in audience
+    assert "API · 2026-03-04" in audience and "import · 2026-02-01" in audience
+    assert "Refreshed from the platform Mar 4, 2026" in html
+    assert "Never refreshed from the platform" in html  # the TikTok account
+
+
+def test_saved_search_has_a_delete_button(tenant_a, two):
+    with tenant_a.context():
+        search = services.saved_search_save(organization=tenant_a.organization, name="Old one",
+                                            query={"q": ["x"]}, created_by=tenant_a.owner)  # fmt: skip
+    delete = url(tenant_a, f"searches/{search.pk}/delete/")
+    assert delete in tenant_a.client(Role.MEMBER).get(url(tenant_a)).content.decode()
+    assert delete not in tenant_a.client(Role.VIEWER).get(url(tenant_a)).content.decode()
+    assert tenant_a.client(Role.MEMBER).post(delete).status_code == 302
+    with tenant_a.context():
+        assert not SavedSearch.objects.filter(pk=search.pk).exists()
+
+
+def test_a_list_page_past_its_limit_says_so(tenant_a, monkeypatch):
+    from creators import views
+
+    monkeypatch.setattr(views, "LIST_PAGE_LIMIT", 2)
+    org = tenant_a.organization
+    with tenant_a.context():
+        people = [make_creator(org, name=f"P{n}") for n in range(3)]
+        shortlist = services.list_create(organization=org, name="Big", created_by=tenant_a.owner)
+        services.list_add_creators(organization=org, creator_list=shortlist,
+                                   creator_ids=[p.pk for p in people], added_by=tenant_a.owner)  # fmt: skip
+    page = tenant_a.client().get(url(tenant_a, f"lists/{shortlist.pk}/"))
+    assert len(page.context["creators"]) == 2
+    html = page.content.decode()
+    assert "data-list-cut" in html and "Only the first 2" in html
+    assert f"in_list={shortlist.pk}" in html.split("data-list-cut", 1)[1]
