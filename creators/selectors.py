@@ -101,6 +101,15 @@ def list_list(*, organization: Organization) -> QuerySet[CreatorList]:
     )
 
 
+def list_member_list(*, organization: Organization, creator_list: CreatorList) -> QuerySet[Creator]:
+    """The creators in a list, by name."""
+    return (
+        Creator.objects.for_org(organization)
+        .filter(list_entries__creator_list=creator_list)
+        .order_by("name", "id")
+    )
+
+
 def list_get(*, organization: Organization, list_id: int) -> CreatorList:
     return CreatorList.objects.for_org(organization).select_related("created_by").get(pk=list_id)
 

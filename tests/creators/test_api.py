@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
+from creators.models import Creator
 from kolhub import services as platform_services
 from kolhub.models import Role
 from tests.creators.factories import make_creator
@@ -206,3 +207,28 @@ def test_a_bad_scorecard_target_is_400_naming_the_field(tenant_a, key_client):
     assert set(body["errors"]) == {"audience_country", "audience_gender"}
     assert "U$A" in body["errors"]["audience_country"][0]
     assert "audience_country" in body["detail"]
+
+
+def test_list_members_remove_one_and_delete_the_list(tenant_a, tenant_b, key_client):
+    org = tenant_a.organization
+    with tenant_a.context():
+        ana, ben = make_creator(org, name="Ana"), make_creator(org, name="Ben")
+    with tenant_b.context():
+        theirs = make_creator(tenant_b.organization, name="Theirs")
+    created = key_client.post(api(tenant_a, "lists/"), {"name": "Q4"},
+                              content_type="application/json").json()  # fmt: skip
+    members = api(tenant_a, f"lists/{created['id']}/creators/")
+    key_client.post(members, {"creator_ids": [ana.pk, ben.pk]}, content_type="application/json")
+    body = key_client.get(members).json()
+    assert [c["name"] for c in body["results"]] == ["Ana", "Ben"] and body["count"] == 2
+    assert key_client.delete(f"{members}{ana.pk}/").status_code == 204
+    assert [c["name"] for c in key_client.get(members).json()["results"]] == ["Ben"]
+    assert key_client.delete(f"{members}{theirs.pk}/").status_code == 404
+    detail = api(tenant_a, f"lists/{created['id']}/")
+    refused = key_client.delete(detail)  # a member, as on the page, cannot delete a list
+    assert refused.status_code == 403 and "admin" in refused.json()["detail"]
+    # API keys read or read-and-write (member); an admin deletes with a session.
+    assert tenant_a.client(Role.ADMIN).delete(detail).status_code == 204
+    assert key_client.get(detail).status_code == 404
+    with tenant_a.context():
+        assert {c.name for c in Creator.objects.all()} == {"Ana", "Ben"}  # roster untouched
