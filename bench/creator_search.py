@@ -45,7 +45,7 @@ MIXES = [
                          "sort": "fit"}),
     ("everyone_fit_for_gb", {"audience_country": "GB", "sort": "fit"}),
     ("kr_instagram_budget", {"country": "KR", "platform": "instagram", "max_rate": "2000",
-                             "sort": "followers"}),
+                             "rate_currency": "USD", "sort": "followers"}),
     ("verified_skincare_competitor_fit", {"q": "skincare", "verified": "true",
                                           "competitor": "DermaPure", "audience_country": "US",
                                           "sort": "fit"}),
@@ -94,8 +94,8 @@ def floor_sql(params: dict, org_id: int) -> tuple:
     if params.get("tier") == "micro":
         cond("followers >= 10000 AND followers < 100000", [], facets.tiers(["micro"]), True)
     if "max_rate" in params:
-        where.append("min_rate <= %s")
-        args.append(params["max_rate"])
+        where.append("min_rate <= %s AND rate_currency = %s")
+        args += [params["max_rate"], params["rate_currency"]]
     countries = (
         params.get("audience_country", "").split(",") if "audience_country" in params else []
     )

@@ -1,5 +1,8 @@
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 
+from creators import services
 from creators.derived import refresh_derived
 from creators.models import (
     Creator,
@@ -49,8 +52,51 @@ class RefreshesDerived:
                 refresh_derived(organization=organization, creator_ids=creator_ids)
 
 
+class SocialAccountAdminForm(forms.ModelForm):
+    """The account service's rules as form errors, before anything is saved: the figures
+    through services.clean_account_figures (counts ≥ 0, percentages and shares 0–100,
+    shares summing to at most 100), the creator in the account's organization."""
+
+    def clean(self):
+        data = super().clean()
+        shown = {name: data[name] for name in services.ACCOUNT_FIGURES if name in data}
+        try:
+            data.update(services.clean_account_figures(shown))
+        except ValidationError as error:
+            self.add_error(None, error)
+        creator, organization = data.get("creator"), data.get("organization")
+        if creator and organization and creator.organization_id != organization.pk:
+            self.add_error("creator", "This creator belongs to another organization.")
+        return data
+
+
+class SavesAccountsThroughService:
+    """Accounts saved here go through services.account_save (validation, provenance
+    stamps), not a bare model save; the derived fields are refreshed once afterwards
+    (RefreshesDerived.save_related)."""
+
+    def save_model(self, request, obj, form, change):
+        if isinstance(obj, SocialAccount):
+            services.account_save(organization=obj.organization, account=obj, refresh=False)
+        else:
+            super().save_model(request, obj, form, change)
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not SocialAccount:
+            return super().save_formset(request, form, formset, change)
+        for obj in formset.save(commit=False):
+            # Inline rows belong to the parent's organization, which the inline does not show.
+            obj.organization_id = form.instance.organization_id
+            services.account_save(organization=form.instance.organization, account=obj,
+                                  refresh=False)  # fmt: skip
+        for obj in formset.deleted_objects:
+            obj.delete()
+        formset.save_m2m()
+
+
 class SocialAccountInline(admin.TabularInline):
     model = SocialAccount
+    form = SocialAccountAdminForm
     extra = 0
     fields = ["platform", "handle", "followers", "engagement_rate", "last_refreshed_at"]
     readonly_fields = ["last_refreshed_at"]
@@ -63,7 +109,7 @@ class RateInline(admin.TabularInline):
 
 
 @admin.register(Creator)
-class CreatorAdmin(RefreshesDerived, TenantAdmin):
+class CreatorAdmin(SavesAccountsThroughService, RefreshesDerived, TenantAdmin):
     list_display = ["name", "role", "credentials", "credential_status", "country", "followers",
                     "engagement_rate", "status", "organization"]  # fmt: skip
     list_filter = ("organization", "role", "credential_status", "status", "country")
@@ -79,7 +125,9 @@ class CreatorAdmin(RefreshesDerived, TenantAdmin):
 
 
 @admin.register(SocialAccount)
-class SocialAccountAdmin(RefreshesDerived, TenantAdmin):
+class SocialAccountAdmin(SavesAccountsThroughService, RefreshesDerived, TenantAdmin):
+    form = SocialAccountAdminForm
+    readonly_fields = ("created_at", "updated_at", "provenance")  # stamped by account_save
     list_display = ["handle", "platform", "creator", "followers", "engagement_rate",
                     "last_refreshed_at", "refresh_error", "organization"]  # fmt: skip
     list_filter = ("organization", "platform")

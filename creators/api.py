@@ -5,9 +5,10 @@ creators.services; every queryset comes from get_org_queryset (kolhub.api.base).
 
 from __future__ import annotations
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.response import Response
 
 from creators import selectors, services
@@ -24,6 +25,7 @@ from creators.models import (
 )
 from creators.pagination import CreatorApiPagination, CreatorFilterBackend
 from kolhub.api.base import OrganizationViewSet
+from kolhub.models import Role
 
 
 class SocialAccountSerializer(serializers.ModelSerializer):
@@ -203,7 +205,12 @@ class CreatorApi(
             OpenApiParameter("interest", str),
             OpenApiParameter("competitor", str),
         ],
-        responses=ScorecardSerializer,
+        responses={
+            200: ScorecardSerializer,
+            400: OpenApiResponse(
+                description="A target parameter is not valid: `errors` names it and says why."
+            ),
+        },
     )
     @action(detail=True, methods=["get"])
     def scorecard(self, request, *args, **kwargs):
@@ -234,8 +241,12 @@ class SocialAccountApi(mixins.ListModelMixin, mixins.RetrieveModelMixin, Organiz
 
 
 class CreatorListApi(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, OrganizationViewSet
-):
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
+    mixins.DestroyModelMixin, OrganizationViewSet,
+):  # fmt: skip
+    """Shortlists: list, create, delete (admins, as on the page); their members: list,
+    add, remove."""
+
     model = CreatorList
     lookup_url_kwarg = "list_id"
     serializer_class = CreatorListSerializer
@@ -264,6 +275,36 @@ class CreatorListApi(
             added_by=getattr(self.request.user, "pk", None) and self.request.user,
         )  # fmt: skip
         return Response({"added": added})
+
+    @extend_schema(responses=CreatorSerializer(many=True))
+    @add_creators.mapping.get
+    def members(self, request, *args, **kwargs):
+        """The creators in the list, by name, a page at a time."""
+        creators = selectors.list_member_list(organization=self.organization,
+                                              creator_list=self.get_object())  # fmt: skip
+        page = self.paginate_queryset(creators)
+        return self.get_paginated_response(CreatorSerializer(page, many=True).data)
+
+    @extend_schema(request=None, responses={204: None})
+    @action(detail=True, methods=["delete"])
+    def remove_creator(self, request, *args, creator_id: int, **kwargs):
+        """Remove a creator from the list (the creator stays in the roster)."""
+        creator_list = self.get_object()
+        try:
+            creator = selectors.creator_get(organization=self.organization, creator_id=creator_id)
+        except Creator.DoesNotExist:
+            raise NotFound() from None
+        services.list_remove_creator(organization=self.organization, creator_list=creator_list,
+                                     creator=creator)  # fmt: skip
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    def perform_destroy(self, instance):
+        # The page lets admins delete a list; the API answers the same (the role is per
+        # view class, and this class also serves members' writes).
+        role = getattr(self.request._request, "org_role", None)
+        if not Role.at_least(role, Role.ADMIN):
+            raise PermissionDenied(f"Your role ({role}) cannot do this; it needs admin or above.")
+        services.list_delete(organization=self.organization, creator_list=instance)
 
 
 class SavedSearchApi(mixins.ListModelMixin, mixins.RetrieveModelMixin, OrganizationViewSet):

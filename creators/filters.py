@@ -25,6 +25,7 @@ from creators.models import (
     CredentialStatus,
     Platform,
 )
+from kolhub.models import CURRENCIES, Organization
 
 SORTS = [
     ("relevance", "Relevance"),
@@ -140,8 +141,12 @@ class CreatorFilterSet(django_filters.FilterSet):
     language = CodeListFilter(method="filter_languages", label="Languages", upper=False)
     country = CodeListFilter(method="filter_country", label="Based in (countries)")
     city = django_filters.CharFilter(field_name="city", lookup_expr="iexact", max_length=120)
-    max_rate = django_filters.NumberFilter(field_name="min_rate", lookup_expr="lte", min_value=0,
-                                           label="Rate ≤")  # fmt: skip
+    max_rate = django_filters.NumberFilter(method="filter_max_rate", min_value=0, label="Rate ≤")
+    rate_currency = django_filters.ChoiceFilter(
+        choices=CURRENCIES, method="filter_noop", label="Rate currency",
+        help_text="The currency of `max_rate` (default: the organization's currency); only "
+        "creators whose rate card is in it match a budget.",
+    )  # fmt: skip
     status = django_filters.MultipleChoiceFilter(choices=CreatorStatus.choices, distinct=False)
     include_dnc = django_filters.BooleanFilter(method="filter_noop", label="Include do-not-contact")
     in_list = django_filters.NumberFilter(method="filter_in_list", label="In list")
@@ -150,6 +155,10 @@ class CreatorFilterSet(django_filters.FilterSet):
 
     class Meta:
         fields: list[str] = []
+
+    def __init__(self, *args, organization: Organization | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.organization = organization
 
     def get_form_class(self):
         # django-filter builds a new form class (a field per filter, through the form
@@ -232,6 +241,18 @@ class CreatorFilterSet(django_filters.FilterSet):
         return with_facet(queryset, verified, self.facet(facets.values("cred", ["verified"])),
                           same=True)  # fmt: skip
 
+    def filter_max_rate(self, queryset, name, value):
+        if value is None:
+            return queryset
+        # Rates in different currencies do not compare: a budget holds in one currency.
+        currency = self.form.cleaned_data.get("rate_currency") or getattr(
+            self.organization, "default_currency", ""
+        )
+        condition = Q(min_rate__lte=value)
+        if currency:
+            condition &= Q(rate_currency=currency)
+        return queryset.filter(condition)
+
     def filter_in_list(self, queryset, name, value):
         return queryset.filter(list_entries__creator_list_id=value)
 
@@ -313,6 +334,10 @@ def sort_of(data) -> str:
     if sort == "relevance" and not data.get("q"):
         sort = None
     return sort or ("relevance" if data.get("q") else "fit")
+
+
+# The parameters target_from reads.
+TARGET_PARAMS = ("audience_country", "audience_age", "audience_gender", "interest", "competitor")
 
 
 def target_from(data: dict) -> scoring.Target:

@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import cached_property, partial
 
-from django.core.paginator import Page, Paginator
+from django.core.paginator import EmptyPage, Page, Paginator
 from django.db import OperationalError, connection, transaction
 from django.db.models import FloatField, Max, QuerySet
 from django.db.models.expressions import RawSQL
@@ -306,6 +306,18 @@ def page_with_match_count(queryset: QuerySet, offset: int, limit: int) -> RawQue
     return model.objects.raw(sql, [*params, limit, offset])
 
 
+class CreatorPage(Page):
+    """A page that knows whether rows follow it when the count cannot say (a capped
+    count ends at COUNT_CAP, while the matches go on)."""
+
+    def __init__(self, *args, more: bool | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.more = more
+
+    def has_next(self) -> bool:
+        return super().has_next() if self.more is None else self.more
+
+
 class CreatorPaginator(Paginator):
     """`fit_target`: the target when the results are sorted by fit, else None.
     `counts_in_page`: the sort reads every match anyway (text relevance), so the page's
@@ -361,16 +373,36 @@ class CreatorPaginator(Paginator):
         self.counted = CountedFits(rows=rows, complete=not self.capped)
         return min(len(rows), COUNT_CAP)
 
+    def validate_number(self, number) -> int:
+        try:
+            return super().validate_number(number)
+        except EmptyPage:
+            # A capped count is a lower bound: pages past it are pages of the matches
+            # beyond it (page() reads them, and says whether more follow).
+            if int(number) >= 1 and getattr(self, "capped", False):
+                return int(number)
+            raise
+
+    def _get_page(self, *args, **kwargs) -> CreatorPage:
+        return CreatorPage(*args, **kwargs)
+
     def page(self, number) -> Page:
         if self.counts_in_page and "count" not in self.__dict__:
             return self._page_counting(number)
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
         top = bottom + self.per_page
+        # Past the capped count only the rows themselves tell whether more follow: read
+        # one beyond the page (the pages before it have the count's word for it).
+        beyond = self.capped and top >= self.count
+        end = top + 1 if beyond else top
         if self.fit_target is None:
-            return self._get_page(self.object_list[bottom:top], number, self)
-        rows = top_by_fit(self.object_list, top, target=self.fit_target, counted=self.counted)
-        return self._get_page(rows[bottom:top], number, self)
+            rows = list(self.object_list[bottom:end])
+        else:
+            rows = top_by_fit(self.object_list, end, target=self.fit_target,
+                              counted=self.counted)[bottom:end]  # fmt: skip
+        more = len(rows) > self.per_page if beyond else None
+        return self._get_page(rows[: self.per_page], number, self, more=more)
 
     def _page_counting(self, number) -> Page:
         try:
@@ -379,12 +411,14 @@ class CreatorPaginator(Paginator):
             wanted = 1  # validate_number below reports it as the plain paginator would
         bottom = (wanted - 1) * self.per_page
         rows = list(page_with_match_count(self.object_list, bottom, self.per_page))
+        more = None
         if rows:
             total = rows[0].match_count
             self.capped = total > COUNT_CAP
             self.__dict__["count"] = min(total, COUNT_CAP)
+            more = bottom + len(rows) < total  # the window counted every match
         number = self.validate_number(number)  # an empty page falls back to a count query
-        return self._get_page(rows, number, self)
+        return self._get_page(rows, number, self, more=more)
 
 
 class CreatorApiPagination(PageNumberPagination):
@@ -419,6 +453,11 @@ class CreatorApiPagination(PageNumberPagination):
 class CreatorFilterBackend(DjangoFilterBackend):
     """django-filter's backend, keeping its filterset on the view, so the paginator reads
     the sort and target from it instead of building (and validating) a second one."""
+
+    def get_filterset_kwargs(self, request, queryset, view):
+        # The organization's currency is the budget's (max_rate) by default.
+        return {**super().get_filterset_kwargs(request, queryset, view),
+                "organization": view.organization}  # fmt: skip
 
     def get_filterset(self, request, queryset, view):
         view.search_filterset = super().get_filterset(request, queryset, view)

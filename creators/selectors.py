@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch, QuerySet
 from django.http import QueryDict
 
 from creators import scoring
-from creators.filters import CreatorFilterSet, target_from
+from creators.filters import TARGET_PARAMS, CreatorFilterSet, target_from
 from creators.models import (
     Creator,
     CreatorList,
@@ -32,7 +33,8 @@ def creator_search(*, organization: Organization, params: Mapping[str, Any]) -> 
     """Discovery: the FilterSet (its .form carries the errors, .qs the ordered results
     with `fit` annotated, .target the ad hoc target audience)."""
     queryset = Creator.objects.for_org(organization).only(*RESULT_FIELDS)
-    return CreatorFilterSet(data=as_query_dict(params), queryset=queryset)
+    return CreatorFilterSet(data=as_query_dict(params), queryset=queryset,
+                            organization=organization)  # fmt: skip
 
 
 def as_query_dict(params: Mapping[str, Any]) -> QueryDict:
@@ -63,15 +65,31 @@ def creator_get(*, organization: Organization, creator_id: int) -> Creator:
     )
 
 
+def audience_account(*, creator: Creator) -> SocialAccount | None:
+    """The account whose audience is the creator's (the largest, as creators.derived picks
+    it: followers descending, unknown last, then id), from the prefetched accounts."""
+    accounts = list(creator.accounts.all())
+    return min(accounts, key=lambda a: (a.followers is None, -(a.followers or 0), a.pk),
+               default=None)  # fmt: skip
+
+
 def account_get(*, organization: Organization, creator: Creator, account_id: int) -> SocialAccount:
     return SocialAccount.objects.for_org(organization).get(pk=account_id, creator=creator)
 
 
 def creator_scorecard(*, creator: Creator, params: Mapping[str, Any]) -> scoring.Scorecard:
-    """The scorecard against the target in `params` (discovery's filters, carried along)."""
+    """The scorecard against the target in `params` (discovery's filters, carried along).
+    Raises ValidationError naming each target parameter that is not valid: a scorecard
+    against part of the target, or none, would pass for the one asked for."""
     filterset = CreatorFilterSet(data=as_query_dict(params), queryset=Creator.objects.none())
-    data = filterset.form.cleaned_data if filterset.form.is_valid() else {}
-    return scoring.scorecard(creator, target_from(data))
+    filterset.form.is_valid()
+    # Only the target's own parameters matter here (a bad er_min carried along from the
+    # search does not change the audience scored against).
+    errors = {name: filterset.form.errors[name] for name in TARGET_PARAMS
+              if name in filterset.form.errors}  # fmt: skip
+    if errors:
+        raise ValidationError(errors)
+    return scoring.scorecard(creator, target_from(filterset.form.cleaned_data))
 
 
 def list_list(*, organization: Organization) -> QuerySet[CreatorList]:
@@ -80,6 +98,15 @@ def list_list(*, organization: Organization) -> QuerySet[CreatorList]:
         .select_related("created_by")
         .annotate(size=Count("entries"))
         .order_by("name")
+    )
+
+
+def list_member_list(*, organization: Organization, creator_list: CreatorList) -> QuerySet[Creator]:
+    """The creators in a list, by name."""
+    return (
+        Creator.objects.for_org(organization)
+        .filter(list_entries__creator_list=creator_list)
+        .order_by("name", "id")
     )
 
 

@@ -261,6 +261,38 @@ def account_upsert(
 
 
 @transaction.atomic
+def account_save(
+    *, organization: Organization, account: SocialAccount, source: str = Source.MANUAL,
+    refresh: bool = True,
+) -> SocialAccount:  # fmt: skip
+    """Save an account edited field by field (the admin's forms) by account_upsert's rules:
+    the creator in the same organization, the figures through clean_account_figures, and
+    each figure that changed from the stored one (or, on a new account, each one set)
+    stamped with `source`."""
+    _same_org(organization, account, account.creator)
+    figures = clean_account_figures({name: getattr(account, name) for name in ACCOUNT_FIGURES})
+    stored = (
+        SocialAccount.objects.for_org(organization).filter(pk=account.pk)
+        .select_for_update().values(*ACCOUNT_FIGURES).first()
+        if account.pk else None
+    )  # fmt: skip
+    stamp = {"source": source, "at": timezone.now().isoformat()}
+    provenance = dict(account.provenance or {})
+    for name, value in figures.items():
+        setattr(account, name, value)
+        changed = stored[name] != value if stored else value not in (None, {}, [])
+        if changed:
+            provenance[name] = stamp
+    account.provenance = provenance
+    account.handle = normalize_handle(account.handle)
+    account.full_clean(exclude=["organization", "creator"])
+    account.save()
+    if refresh:
+        refresh_derived(organization=organization, creator_ids=[account.creator_id])
+    return account
+
+
+@transaction.atomic
 def account_delete(*, organization: Organization, account: SocialAccount) -> None:
     _same_org(organization, account)
     creator_id = account.creator_id

@@ -3,7 +3,6 @@ call a selector or a service, render."""
 
 from __future__ import annotations
 
-import csv
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -15,8 +14,7 @@ from django.utils.cache import patch_vary_headers
 from django.views import View
 from django.views.generic import TemplateView
 
-from creators import selectors, services
-from creators.exports import safe_cell
+from creators import exports, selectors, services
 from creators.filters import SORTS, TIER_CHOICES, sort_of
 from creators.forms import (
     AccountForm,
@@ -41,10 +39,18 @@ from creators.models import (
 from creators.pagination import CreatorPaginator
 from creators.scoring import WEIGHTS
 from kolhub.forms import add_service_errors
-from kolhub.models import Role, User
+from kolhub.models import CURRENCIES, Role, User
 from kolhub.tenancy.views import OrganizationMixin
 
 PER_PAGE = 25
+LIST_PAGE_LIMIT = 500  # creators shown on a list's page (best fit first)
+# The filters with an error slot in discovery.html (_filter_errors.html): the htmx results
+# partial refreshes each of them out of band, so no slot shows a stale error.
+ERROR_SLOTS = (
+    "q", "country", "language", "followers_min", "followers_max", "er_min", "max_rate",
+    "rate_currency", "audience_country", "audience_country_min", "audience_age_min",
+    "audience_gender_min",
+)  # fmt: skip
 
 
 def _get_or_404(getter, **kwargs):
@@ -85,6 +91,8 @@ class DiscoveryView(OrganizationMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         org = self.organization
         filterset = selectors.creator_search(organization=org, params=self.request.GET)
+        if self.get_template_names() != [self.template_name]:
+            context["oob_error_fields"] = [filterset.form[name] for name in ERROR_SLOTS]
         page = None
         if filterset.form.is_valid():
             paginator = CreatorPaginator.for_search(filterset, PER_PAGE)
@@ -111,6 +119,8 @@ class DiscoveryView(OrganizationMixin, TemplateView):
             age_buckets=AGE_BUCKETS,
             genders=GENDERS,
             weights=WEIGHTS,
+            currencies=CURRENCIES,
+            rate_currency=self.request.GET.get("rate_currency") or org.default_currency,
         )
         return context
 
@@ -133,34 +143,11 @@ class ExportView(OrganizationMixin, View):
             return redirect(
                 f"{reverse('creators_index', args=[org_slug])}?{request.GET.urlencode()}"
             )
-        # Evaluated now, inside the request's tenant transaction (a generator consumed after
-        # the view returns would run outside it).
-        rows = list(filterset.qs.iterator(chunk_size=2000))
-        pseudo = _Echo()
-        writer = csv.writer(pseudo)
-
-        def stream():
-            yield writer.writerow([label for _, label in self.columns])
-            for creator in rows:
-                yield writer.writerow(
-                    [safe_cell(self._cell(creator, name)) for name, _ in self.columns]
-                )
-
-        response = StreamingHttpResponse(stream(), content_type="text/csv; charset=utf-8")
+        lines = exports.csv_lines(organization=self.organization, queryset=filterset.qs,
+                                  columns=self.columns)  # fmt: skip
+        response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="creators-{org_slug}.csv"'
         return response
-
-    @staticmethod
-    def _cell(creator: Creator, name: str):
-        value = getattr(creator, name)
-        if isinstance(value, list):
-            return "; ".join(value)
-        return value
-
-
-class _Echo:
-    def write(self, value):
-        return value
 
 
 class CreatorCreateView(OrganizationMixin, TemplateView):
@@ -209,9 +196,18 @@ class CreatorDetailView(OrganizationMixin, TemplateView):
             selectors.creator_get, organization=org, creator_id=kwargs["creator_id"]
         )
         target_params = _filter_params(self.request)
+        target_errors = {}
+        try:
+            scorecard = selectors.creator_scorecard(creator=creator, params=target_params)
+        except ValidationError as error:
+            # Scored without a target, and the page says which parameter was refused.
+            target_errors = error.message_dict
+            scorecard = selectors.creator_scorecard(creator=creator, params={})
         context.update(
             creator=creator,
-            scorecard=selectors.creator_scorecard(creator=creator, params=target_params),
+            scorecard=scorecard,
+            target_errors=target_errors,
+            audience_account=selectors.audience_account(creator=creator),
             target_query=target_params.urlencode(),
             account_form=AccountForm(),
             account_edit_forms=[(a, AccountForm.for_account(a)) for a in creator.accounts.all()],
@@ -389,7 +385,13 @@ class ListDetailView(OrganizationMixin, TemplateView):
             organization=org, params={"in_list": creator_list.pk, "include_dnc": "true",
                                       "sort": "fit"},
         )  # fmt: skip
-        context.update(creator_list=creator_list, creators=filterset.qs[:500])
+        creators = list(filterset.qs[: LIST_PAGE_LIMIT + 1])
+        context.update(
+            creator_list=creator_list,
+            creators=creators[:LIST_PAGE_LIMIT],
+            cut=len(creators) > LIST_PAGE_LIMIT,  # the page says so, and where to see all
+            limit=LIST_PAGE_LIMIT,
+        )
         return context
 
 

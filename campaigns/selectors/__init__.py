@@ -19,6 +19,7 @@ from campaigns.selectors.campaigns import (
     campaign_picker_list,
     campaign_queryset,
     campaign_target,
+    campaign_target_query,
     stage_counts,
     team,
     team_member,
@@ -128,7 +129,8 @@ from campaigns.selectors.shipping import (
 __all__ = [
     "BudgetReport", "BudgetRow", "Checklist", "ChecklistItem", "campaign_budget",
     "campaign_checklist", "campaign_facts", "campaign_get", "campaign_list",
-    "campaign_picker_list", "campaign_queryset", "campaign_target", "stage_counts", "team",
+    "campaign_picker_list", "campaign_queryset", "campaign_target",
+    "campaign_target_query", "stage_counts", "team",
     "team_member",
     "CREATOR_FIELDS", "BoardColumn", "collaboration_get", "collaboration_queryset",
     "collaboration_rows", "collaboration_search", "creator_collaborations", "creator_exists",

@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
+from urllib.parse import urlencode
 
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
@@ -107,6 +108,21 @@ def campaign_target(campaign: Campaign) -> scoring.Target:
         interests=tuple(campaign.target_interests or ()),
         competitors=tuple(campaign.competitors or ()),
     )
+
+
+def campaign_target_query(campaign: Campaign) -> str:
+    """The campaign's whole target audience as the creator page's (and discovery's) query
+    string, in creators.filters' parameter names (target_from reads them back), so the
+    scorecard and the fit score there are against this campaign's target."""
+    target = campaign_target(campaign)
+    params = [
+        ("audience_country", ",".join(target.countries)),
+        *(("audience_age", age) for age in target.ages),
+        ("audience_gender", target.gender),
+        ("interest", ",".join(target.interests)),
+        ("competitor", ",".join(target.competitors)),
+    ]
+    return urlencode([(name, value) for name, value in params if value])
 
 
 def campaign_picker_list(*, organization: Organization) -> QuerySet[Campaign]:

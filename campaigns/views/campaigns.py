@@ -218,6 +218,7 @@ class CampaignDetailView(CampaignMixin, TemplateView):
             budget=selectors.campaign_budget(organization=self.organization, campaign=campaign),
             learnings_form=LearningsForm(initial={"learnings": campaign.learnings}),
             target=selectors.campaign_target(campaign),
+            target_query=selectors.campaign_target_query(campaign),
         )
         return context
 

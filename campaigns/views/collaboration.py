@@ -92,6 +92,7 @@ class CollaborationDetailView(CampaignMixin, TemplateView):
             ),
             offer_warnings_url=reverse("offer_warnings", args=[
                 org.slug, collaboration.campaign_id, collaboration.pk]),
+            target_query=selectors.campaign_target_query(self.campaign()),
         )  # fmt: skip
         # Deliverables, drafts in review and live posts (campaigns.views.content).
         context.update(content_context(org, collaboration))

@@ -8,7 +8,9 @@ import pytest
 
 from campaigns.models import Campaign, ChecklistTick, Collaboration, StageChange
 from campaigns.pipeline import Stage
-from creators.models import CreatorStatus
+from campaigns.selectors import campaign_target
+from creators import scoring
+from creators.models import Creator, CreatorStatus
 from kolhub.models import Role
 from tests.campaigns.factories import full_campaign, make_campaign, make_collaboration
 from tests.creators.factories import make_creator
@@ -332,3 +334,38 @@ def test_add_a_whole_list_to_a_campaign(tenant_a):
         assert set(Collaboration.objects.filter(campaign=campaign)
                    .values_list("creator__name", flat=True)) == {"Dr Ana Ruiz", "Ben"}  # fmt: skip
     assert "Spring: Added 2 creators." in body(client.get(back))
+
+
+def test_the_creator_page_from_a_collaboration_scores_against_the_campaigns_target(tenant_a):
+    org = tenant_a.organization
+    with tenant_a.context():
+        ana = make_creator(org, name="Dr Ana", accounts=[{
+            "platform": "instagram", "handle": "dr.ana", "followers": 15000,
+            "engagement_rate": "4.0", "audience_countries": {"US": 60, "CA": 10},
+            "audience_ages": {"25-34": 50}, "audience_gender": {"female": 80},
+            "audience_interests": {"skincare": 70}, "brands_mentioned": ["DermaPure"]}])  # fmt: skip
+        campaign = make_campaign(
+            org, target_countries=["US", "CA"], target_ages=["25-34", "35-44"],
+            target_gender="female", target_interests=["skincare"], competitors=["DermaPure"],
+        )  # fmt: skip
+        collaboration = make_collaboration(org, campaign, creator=ana)
+    client = tenant_a.client(Role.MEMBER)
+    page = client.get(url(tenant_a, f"{campaign.pk}/collaborations/{collaboration.pk}/"))
+    [link] = [a for a in page.content.decode().split('href="')[1:]
+              if a.startswith(f"/o/{org.slug}/creators/{ana.pk}/")]  # fmt: skip
+    link = link.split('"', 1)[0].replace("&amp;", "&")
+    creator_page = client.get(link)
+    with tenant_a.context():
+        ana = Creator.objects.get(pk=ana.pk)
+        expected = scoring.scorecard(ana, campaign_target(campaign))
+        untargeted = scoring.scorecard(ana, scoring.Target())
+    card = creator_page.context["scorecard"]
+    assert [(c.key, c.points, c.why) for c in card.components] == [
+        (c.key, c.points, c.why) for c in expected.components
+    ]
+    assert card.fit != untargeted.fit
+    assert any("DermaPure" in f or "dermapure" in f for f in card.flags)  # the competitor
+    # Discovery from the campaign page carries the same whole target.
+    overview = client.get(url(tenant_a, f"{campaign.pk}/")).content.decode()
+    assert "?audience_country=US%2CCA&amp;audience_age=25-34&amp;audience_age=35-44" in overview
+    assert "audience_gender=female&amp;interest=skincare&amp;competitor=DermaPure" in overview

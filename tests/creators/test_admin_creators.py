@@ -75,3 +75,89 @@ def test_accounts_deleted_in_bulk_refresh_their_creators_once(tenant_a, staff):
     with tenant_a.context():
         assert not SocialAccount.objects.filter(pk=account.pk).exists()
     assert _followers(tenant_a, creator) == 0
+
+
+def _form_data(form) -> dict:
+    data = {}
+    for name in form.fields:
+        value = form[name].value()
+        if value is None:
+            continue
+        data[form.add_prefix(name)] = value
+    return data
+
+
+def _change_data(page) -> dict:
+    """What the admin change page would post back unchanged: the form and its inlines."""
+    data = _form_data(page.context["adminform"].form)
+    for inline in page.context["inline_admin_formsets"]:
+        formset = inline.formset
+        data.update(_form_data(formset.management_form))
+        for form in formset.forms:
+            data.update(_form_data(form))
+    return data
+
+
+def _stamp_imported(tenant, account):
+    with tenant.context():
+        SocialAccount.objects.filter(pk=account.pk).update(provenance={
+            "followers": {"source": "import", "at": "2026-01-01T00:00:00+00:00"},
+            "engagement_rate": {"source": "api", "at": "2026-01-02T00:00:00+00:00"},
+        })  # fmt: skip
+
+
+def _account(tenant, account) -> SocialAccount:
+    with tenant.context():
+        return SocialAccount.objects.get(pk=account.pk)
+
+
+def test_an_account_saved_in_the_admin_stamps_what_changed_manual(tenant_a, staff):
+    creator, account = _creator(tenant_a)
+    _stamp_imported(tenant_a, account)
+    change = f"/admin/creators/socialaccount/{account.pk}/change/"
+    data = _change_data(staff.get(change))
+    response = staff.post(
+        change, {**data, "followers": "12000", "audience_countries": '{"us": 60}'}
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    saved = _account(tenant_a, account)
+    assert saved.followers == 12_000 and saved.audience_countries == {"US": 60}
+    assert saved.provenance["followers"]["source"] == "manual"
+    assert saved.provenance["audience_countries"]["source"] == "manual"
+    assert saved.provenance["engagement_rate"]["source"] == "api"  # unchanged, kept
+
+
+def test_the_admin_refuses_bad_shares_and_another_organizations_creator(tenant_a, tenant_b, staff):
+    creator, account = _creator(tenant_a)
+    change = f"/admin/creators/socialaccount/{account.pk}/change/"
+    data = _change_data(staff.get(change))
+    for figures, field in (
+        ({"audience_countries": '{"US": 80, "GB": 40}'}, "audience_countries"),
+        ({"audience_ages": '{"25-34": 120}'}, "audience_ages"),
+        ({"engagement_rate": "150"}, "engagement_rate"),
+        ({"followers": "-5"}, "followers"),
+    ):
+        response = staff.post(change, {**data, **figures})
+        assert response.status_code == 200
+        assert field in response.context["adminform"].form.errors, figures
+    other, _ = _creator(tenant_b)
+    response = staff.post(change, {**data, "creator": other.pk})
+    assert response.status_code == 200
+    assert "another organization" in str(response.context["adminform"].form.errors["creator"])
+    assert _account(tenant_a, account).creator_id == creator.pk
+
+
+def test_accounts_edited_inline_go_through_the_account_rules(tenant_a, staff):
+    creator, account = _creator(tenant_a)
+    _stamp_imported(tenant_a, account)
+    change = f"/admin/creators/creator/{creator.pk}/change/"
+    data = _change_data(staff.get(change))
+    bad = staff.post(change, {**data, "accounts-0-engagement_rate": "150"})
+    assert bad.status_code == 200
+    assert _account(tenant_a, account).engagement_rate == 3
+    response = staff.post(change, {**data, "accounts-0-followers": "20000"})
+    assert response.status_code == 302, response.content.decode()[:3000]
+    saved = _account(tenant_a, account)
+    assert saved.followers == 20_000 and saved.provenance["followers"]["source"] == "manual"
+    assert saved.provenance["engagement_rate"]["source"] == "api"
+    assert _followers(tenant_a, creator) == 20_000

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
+from creators.models import Creator
 from kolhub import services as platform_services
 from kolhub.models import Role
 from tests.creators.factories import make_creator
@@ -148,3 +149,86 @@ def test_a_bad_account_leaves_the_creator_as_it_was(tenant_a, key_client):
     with tenant_a.context():
         creator.refresh_from_db()
     assert creator.name == "Before"
+
+
+def test_budget_currency_over_the_api_and_in_the_schema(tenant_a, key_client):
+    with tenant_a.context():
+        make_creator(tenant_a.organization, name="Dollar Doc", rate_currency="USD",
+                     rates={"post": "800"})  # fmt: skip
+        make_creator(tenant_a.organization, name="Cheap Yen", rate_currency="JPY",
+                     rates={"post": "500"})  # fmt: skip
+    found = key_client.get(api(tenant_a, "creators/"), {"max_rate": "1000"}).json()
+    assert [r["name"] for r in found["results"]] == ["Dollar Doc"]
+    found = key_client.get(api(tenant_a, "creators/"),
+                           {"max_rate": "1000", "rate_currency": "JPY"}).json()  # fmt: skip
+    assert [r["name"] for r in found["results"]] == ["Cheap Yen"]
+    bad = key_client.get(api(tenant_a, "creators/"), {"max_rate": "1", "rate_currency": "XYZ"})
+    assert bad.status_code == 400 and "rate_currency" in bad.json()["errors"]
+    schema = tenant_a.client().get("/api/schema/", {"format": "json"})
+    assert schema.status_code == 200
+    [listing] = [op["get"] for path, op in schema.json()["paths"].items()
+                 if path.endswith("/o/{org_slug}/creators/") and "get" in op]  # fmt: skip
+    [param] = [p for p in listing["parameters"] if p["name"] == "rate_currency"]
+    assert "JPY" in param["schema"]["enum"]
+
+
+@pytest.mark.parametrize("sort", ["followers", "relevance", "fit"])
+def test_pages_past_a_capped_count(tenant_a, key_client, monkeypatch, sort):
+    from creators import pagination
+
+    monkeypatch.setattr(pagination, "COUNT_CAP", 3)
+    monkeypatch.setattr(pagination.CreatorApiPagination, "page_size", 2)
+    with tenant_a.context():
+        for n in range(5):
+            make_creator(tenant_a.organization, name=f"Derm {n}", credentials="dermatologist")
+    search = {"q": "dermatologist", "sort": sort}
+    seen = []
+    for number, more in ((1, True), (2, True), (3, False)):
+        response = key_client.get(api(tenant_a, "creators/"), {**search, "page": number})
+        assert response.status_code == 200, response.content
+        body = response.json()
+        seen += [row["name"] for row in body["results"]]
+        assert bool(body["next"]) is more
+        if more:
+            assert f"page={number + 1}" in body["next"]
+    assert sorted(seen) == [f"Derm {n}" for n in range(5)]
+    past = key_client.get(api(tenant_a, "creators/"), {**search, "page": 4})
+    assert past.status_code == 200 and past.json()["results"] == []
+    assert past.json()["next"] is None
+
+
+def test_a_bad_scorecard_target_is_400_naming_the_field(tenant_a, key_client):
+    with tenant_a.context():
+        ana = make_creator(tenant_a.organization, name="Dr Ana")
+    scorecard = api(tenant_a, f"creators/{ana.pk}/scorecard/")
+    response = key_client.get(scorecard, {"audience_country": "U$A", "audience_gender": "x"})
+    assert response.status_code == 400
+    body = response.json()
+    assert set(body["errors"]) == {"audience_country", "audience_gender"}
+    assert "U$A" in body["errors"]["audience_country"][0]
+    assert "audience_country" in body["detail"]
+
+
+def test_list_members_remove_one_and_delete_the_list(tenant_a, tenant_b, key_client):
+    org = tenant_a.organization
+    with tenant_a.context():
+        ana, ben = make_creator(org, name="Ana"), make_creator(org, name="Ben")
+    with tenant_b.context():
+        theirs = make_creator(tenant_b.organization, name="Theirs")
+    created = key_client.post(api(tenant_a, "lists/"), {"name": "Q4"},
+                              content_type="application/json").json()  # fmt: skip
+    members = api(tenant_a, f"lists/{created['id']}/creators/")
+    key_client.post(members, {"creator_ids": [ana.pk, ben.pk]}, content_type="application/json")
+    body = key_client.get(members).json()
+    assert [c["name"] for c in body["results"]] == ["Ana", "Ben"] and body["count"] == 2
+    assert key_client.delete(f"{members}{ana.pk}/").status_code == 204
+    assert [c["name"] for c in key_client.get(members).json()["results"]] == ["Ben"]
+    assert key_client.delete(f"{members}{theirs.pk}/").status_code == 404
+    detail = api(tenant_a, f"lists/{created['id']}/")
+    refused = key_client.delete(detail)  # a member, as on the page, cannot delete a list
+    assert refused.status_code == 403 and "admin" in refused.json()["detail"]
+    # API keys read or read-and-write (member); an admin deletes with a session.
+    assert tenant_a.client(Role.ADMIN).delete(detail).status_code == 204
+    assert key_client.get(detail).status_code == 404
+    with tenant_a.context():
+        assert {c.name for c in Creator.objects.all()} == {"Ana", "Ben"}  # roster untouched

@@ -453,3 +453,26 @@ def test_searches_share_one_form_class_but_not_their_forms(tenant_a):
         assert type(bad.form) is type(good.form)
         assert not bad.form.is_valid() and good.form.is_valid()
         assert "followers_min" in bad.form.errors and not good.form.errors
+
+
+def test_a_budget_holds_in_one_currency(tenant_a):
+    """max_rate compares rates in the budget's currency only: the organization's unless
+    rate_currency says otherwise."""
+    org = tenant_a.organization
+    with tenant_a.context():
+        make_creator(org, name="Dollar Doc", rate_currency="USD", rates={"post": "800"})
+        make_creator(org, name="Yen Doc", rate_currency="JPY", rates={"post": "90000"})
+        make_creator(org, name="Cheap Yen", rate_currency="JPY", rates={"post": "500"})
+    assert org.default_currency == "USD"
+    # 500 yen is not ≤ a 1,000-dollar budget's kind of number: it is in another currency.
+    assert names(tenant_a, max_rate="1000") == ["Dollar Doc"]
+    assert names(tenant_a, max_rate="1000", rate_currency="JPY") == ["Cheap Yen"]
+    assert set(names(tenant_a, max_rate="100000", rate_currency="JPY")) == {"Cheap Yen", "Yen Doc"}
+    org.default_currency = "JPY"
+    org.save(update_fields=["default_currency"])
+    assert names(tenant_a, max_rate="1000") == ["Cheap Yen"]
+    # Without a budget the currency narrows nothing.
+    assert len(names(tenant_a, rate_currency="EUR")) == 3
+    with tenant_a.context():
+        filterset = selectors.creator_search(organization=org, params={"rate_currency": "XYZ"})
+        assert "rate_currency" in filterset.form.errors

@@ -227,3 +227,159 @@ def test_other_organizations_creator_is_404(tenant_a, tenant_b, two):
     slug = tenant_b.organization.slug
     assert client.get(f"/o/{slug}/creators/{derm.pk}/").status_code == 404
     assert client.post(f"/o/{slug}/creators/{derm.pk}/notes/", {"text": "x"}).status_code == 404
+
+
+def test_budget_currency_next_to_the_budget_and_in_a_saved_search(tenant_a, two):
+    with tenant_a.context():
+        make_creator(tenant_a.organization, name="Cheap Yen", rate_currency="JPY",
+                     rates={"post": "500"})  # fmt: skip
+    client = tenant_a.client(Role.MEMBER)
+    page = client.get(url(tenant_a)).content.decode()
+    # The organization's currency is preselected, right after the budget field.
+    assert page.index('name="max_rate"') < page.index('name="rate_currency"')
+    assert '<option value="USD" selected>' in page
+    found = client.get(url(tenant_a), {"max_rate": "1000", "rate_currency": "JPY"})
+    assert [c.name for c in found.context["page"].object_list] == ["Cheap Yen"]
+    assert '<option value="JPY" selected>' in found.content.decode()
+    assert "rate_currency=JPY" in found.context["query_string"]
+    client.post(url(tenant_a, "searches/save/"),
+                {"name": "Yen budget", "query": found.context["query_string"]})  # fmt: skip
+    with tenant_a.context():
+        saved = SavedSearch.objects.get(name="Yen budget")
+    assert saved.query["rate_currency"] == ["JPY"]
+    [(_search, link)] = client.get(url(tenant_a)).context["saved_searches"]
+    reopened = client.get(link)
+    assert [c.name for c in reopened.context["page"].object_list] == ["Cheap Yen"]
+
+
+@pytest.mark.parametrize("sort", ["followers", "relevance", "fit"])
+def test_pages_past_a_capped_count_on_the_page(tenant_a, monkeypatch, sort):
+    from creators import pagination, views
+
+    monkeypatch.setattr(pagination, "COUNT_CAP", 3)
+    monkeypatch.setattr(views, "PER_PAGE", 2)
+    with tenant_a.context():
+        for n in range(5):
+            make_creator(tenant_a.organization, name=f"Derm {n}", credentials="dermatologist")
+    client = tenant_a.client()
+    seen = []
+    for number, more in ((1, True), (2, True), (3, False)):
+        response = client.get(url(tenant_a), {"q": "dermatologist", "sort": sort,
+                                              "page": number}, HTTP_HX_REQUEST="true")  # fmt: skip
+        page = response.context["page"]
+        assert page.number == number
+        seen += [c.name for c in page.object_list]
+        assert ("Next →" in response.content.decode()) is more
+    assert sorted(seen) == [f"Derm {n}" for n in range(5)]
+
+
+def test_creator_page_warns_when_the_target_is_not_valid(tenant_a, two):
+    derm, _ = two
+    response = tenant_a.client(Role.VIEWER).get(
+        url(tenant_a, f"{derm.pk}/"), {"audience_country": "U$A", "audience_age": "99-120"}
+    )
+    assert response.status_code == 200
+    assert set(response.context["target_errors"]) == {"audience_country", "audience_age"}
+    html = response.content.decode()
+    assert "The target audience is not valid" in html
+    warning = html.split("data-target-invalid", 1)[1].split("</ul>", 1)[0]
+    assert "audience_country" in warning and "U$A" in warning and "audience_age" in warning
+    assert "Against the target audience from your search" not in html
+
+
+def test_htmx_results_refresh_the_filter_errors_out_of_band(tenant_a, two):
+    import re
+
+    client = tenant_a.client()
+    slots = re.findall(r'id="(filter-errors-[a-z_]+)"', client.get(url(tenant_a)).content.decode())
+    bad = client.get(url(tenant_a), {"er_min": "abc"}, HTTP_HX_REQUEST="true").content.decode()
+    # Every error slot of the filters comes along, swapped out of band.
+    assert re.findall(r'id="(filter-errors-[a-z_]+)" hx-swap-oob="true"', bad) == slots
+    er_slot = bad.split('id="filter-errors-er_min"', 1)[1].split("</div>", 1)[0]
+    assert "Enter a number." in er_slot
+    fixed = client.get(url(tenant_a), {"er_min": "3"}, HTTP_HX_REQUEST="true").content.decode()
+    er_slot = fixed.split('id="filter-errors-er_min"', 1)[1].split("</div>", 1)[0]
+    assert er_slot == ' hx-swap-oob="true">'  # the stale error is cleared
+    assert "hx-swap-oob" not in client.get(url(tenant_a), {"er_min": "abc"}).content.decode()
+
+
+# Committed transactions, as in production: the rows are read after the request's own
+# tenant transaction has ended.
+@pytest.mark.django_db(transaction=True)
+def test_export_streams_every_row_from_a_cursor_while_it_is_sent(tenant_a, two, monkeypatch):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from creators import exports
+
+    monkeypatch.setattr(exports, "CHUNK_SIZE", 2, raising=False)  # several fetches
+    with tenant_a.context():
+        for n in range(5):
+            make_creator(tenant_a.organization, name=f"Skin {n}", niches=["skincare"])
+    response = tenant_a.client(Role.VIEWER).get(url(tenant_a, "export.csv"), {"niche": "skincare"})
+    assert response.streaming
+    # The rows are read as the response is sent (inside a tenant context of its own), not
+    # all in the view before it.
+    with CaptureQueriesContext(connection) as queries:
+        body = b"".join(response.streaming_content).decode()
+    sql = [q["sql"] for q in queries.captured_queries]
+    assert any("creators_creator" in q for q in sql)
+    assert any("set_config('role'" in q for q in sql)  # as the app role, under RLS
+    rows = list(csv.reader(io.StringIO(body)))
+    names = sorted(r[0] for r in rows[1:])
+    assert names == sorted(
+        ["Dr Ana Ruiz", '\'=HYPERLINK("http://x")', *(f"Skin {n}" for n in range(5))]
+    )
+
+
+def test_creator_page_shows_where_the_audience_came_from_and_when_refreshed(tenant_a):
+    from datetime import UTC, datetime
+
+    from creators.models import SocialAccount
+
+    with tenant_a.context():
+        ana = make_creator(tenant_a.organization, name="Dr Ana", accounts=[
+            {"platform": "instagram", "handle": "ana.big", "followers": 90000,
+             "audience_ages": {"25-34": 50}, "audience_countries": {"US": 60}},
+            {"platform": "tiktok", "handle": "ana.small", "followers": 1000},
+        ])  # fmt: skip
+        SocialAccount.objects.filter(handle="ana.big").update(
+            last_refreshed_at=datetime(2026, 3, 4, 5, 6, tzinfo=UTC),
+            provenance={"audience_ages": {"source": "api", "at": "2026-03-04T05:06:00+00:00"},
+                        "audience_countries": {"source": "import", "at": "2026-02-01T00:00:00+00:00"}},
+        )  # fmt: skip
+    html = tenant_a.client().get(url(tenant_a, f"{ana.pk}/")).content.decode()
+    audience = html.split('id="audience-title"', 1)[1].split("</section>", 1)[0]
+    assert "Instagram @ana.big" in audience
+    assert "API · 2026-03-04" in audience and "import · 2026-02-01" in audience
+    assert "Refreshed from the platform Mar 4, 2026" in html
+    assert "Never refreshed from the platform" in html  # the TikTok account
+
+
+def test_saved_search_has_a_delete_button(tenant_a, two):
+    with tenant_a.context():
+        search = services.saved_search_save(organization=tenant_a.organization, name="Old one",
+                                            query={"q": ["x"]}, created_by=tenant_a.owner)  # fmt: skip
+    delete = url(tenant_a, f"searches/{search.pk}/delete/")
+    assert delete in tenant_a.client(Role.MEMBER).get(url(tenant_a)).content.decode()
+    assert delete not in tenant_a.client(Role.VIEWER).get(url(tenant_a)).content.decode()
+    assert tenant_a.client(Role.MEMBER).post(delete).status_code == 302
+    with tenant_a.context():
+        assert not SavedSearch.objects.filter(pk=search.pk).exists()
+
+
+def test_a_list_page_past_its_limit_says_so(tenant_a, monkeypatch):
+    from creators import views
+
+    monkeypatch.setattr(views, "LIST_PAGE_LIMIT", 2)
+    org = tenant_a.organization
+    with tenant_a.context():
+        people = [make_creator(org, name=f"P{n}") for n in range(3)]
+        shortlist = services.list_create(organization=org, name="Big", created_by=tenant_a.owner)
+        services.list_add_creators(organization=org, creator_list=shortlist,
+                                   creator_ids=[p.pk for p in people], added_by=tenant_a.owner)  # fmt: skip
+    page = tenant_a.client().get(url(tenant_a, f"lists/{shortlist.pk}/"))
+    assert len(page.context["creators"]) == 2
+    html = page.content.decode()
+    assert "data-list-cut" in html and "Only the first 2" in html
+    assert f"in_list={shortlist.pk}" in html.split("data-list-cut", 1)[1]
