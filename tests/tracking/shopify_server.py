@@ -5,13 +5,15 @@ code talks to it over HTTP. It serves `orders` (cursor pagination, sorted by upd
 filtered by the `updated_at:>='...'` search), `order(id:)`, `discountCodeBasicCreate`,
 `discountCodeDeactivate` and `discountCodeActivate`. Orders carry both their amounts
 before returns and their "current" ones (after refunds), so a test shows which the
-connector reads.
+connector reads; refunds carry their line items (subtotal and tax, cut to the query's
+`first:`), their shipping and the money returned.
 
 Tests script trouble with `script` (served in order before normal answers) and can hold a
 page (`hold_page`) to kill a worker while it waits for it."""
 
 from __future__ import annotations
 
+import copy
 import datetime
 import json
 import re
@@ -90,20 +92,86 @@ def order_node(
 
 
 def order_refund(
-    order: dict, n: int, amount: str, at: datetime.datetime, currency: str = "USD"
+    order: dict,
+    n: int,
+    amount: str | None,
+    at: datetime.datetime,
+    currency: str = "USD",
+    **lines,
 ) -> None:
     """Refund returned items of a served order as Shopify does: the refund is listed, the
-    current amounts drop, the amounts before returns stay, and updatedAt moves."""
-    order["refunds"].append(refund_node(n, amount, at, currency))
-    for key in ("currentTotalPriceSet", "currentSubtotalPriceSet"):
-        left = Decimal(order[key]["shopMoney"]["amount"]) - Decimal(amount)
-        order[key] = money(left, currency)
+    current amounts drop, the amounts before returns stay, and updatedAt moves. `lines` as
+    in `refund_node`."""
+    refund = refund_node(n, amount, at, currency, **lines)
+    order["refunds"].append(refund)
+    items = sum((Decimal(line["subtotalSet"]["shopMoney"]["amount"])
+                 for line in refund["refundLineItems"]["nodes"]), Decimal("0"))  # fmt: skip
+    returned = Decimal(refund["totalRefundedSet"]["shopMoney"]["amount"])
+    for key, taken in (("currentTotalPriceSet", returned), ("currentSubtotalPriceSet", items)):
+        order[key] = money(Decimal(order[key]["shopMoney"]["amount"]) - taken, currency)
     order["updatedAt"] = stamp(at)
 
 
-def refund_node(n: int, amount: str, at: datetime.datetime, currency: str = "USD") -> dict:
-    return {"id": f"gid://shopify/Refund/{n}", "createdAt": stamp(at),
-            "totalRefundedSet": money(amount, currency)}  # fmt: skip
+def refund_node(
+    n: int,
+    amount: str | None,
+    at: datetime.datetime,
+    currency: str = "USD",
+    *,
+    items: list[tuple[str, str]] | None = None,
+    shipping: str = "0.00",
+    shipping_tax: str = "0.00",
+    taxes_included: bool = False,
+) -> dict:
+    """A Refund as the Admin GraphQL API returns it: its refunded line items (`items`:
+    subtotal and tax of each; RefundLineItem.subtotalSet holds the tax where prices include
+    it), its refunded shipping (RefundShippingLine) and the money returned
+    (totalRefundedSet: items, their tax unless included, and shipping with its tax).
+    `amount` None: that sum; a given amount with no `items` is a return of items of that
+    value without tax, or (`items=[]`) what the caller says."""
+    if items is None:
+        items = [(amount or "0.00", "0.00")]
+    if amount is None:
+        returned = sum((Decimal(subtotal) + (0 if taxes_included else Decimal(tax))
+                        for subtotal, tax in items), Decimal("0"))  # fmt: skip
+        returned += Decimal(shipping) + (0 if taxes_included else Decimal(shipping_tax))
+        amount = str(returned)
+    shipping_lines = []
+    if Decimal(shipping) or Decimal(shipping_tax):
+        shipping_lines = [{"subtotalAmountSet": money(shipping, currency),
+                           "taxAmountSet": money(shipping_tax, currency)}]  # fmt: skip
+    return {
+        "id": f"gid://shopify/Refund/{n}",
+        "createdAt": stamp(at),
+        "totalRefundedSet": money(amount, currency),
+        "refundLineItems": {
+            "pageInfo": {"hasNextPage": False},
+            "nodes": [
+                {
+                    "quantity": 1,
+                    "subtotalSet": money(subtotal, currency),
+                    "totalTaxSet": money(tax, currency),
+                }
+                for subtotal, tax in items
+            ],
+        },  # fmt: skip
+        "refundShippingLines": {"nodes": shipping_lines},
+    }
+
+
+def order_as_queried(order: dict, query: str) -> dict:
+    """The order with each refund's line items cut to the query's `first:`, as Shopify
+    pages a connection (hasNextPage when some were left off)."""
+    asked = re.search(r"refundLineItems\(first: *(\d+)\)", query)
+    if not asked:
+        return order
+    first = int(asked.group(1))
+    shaped = copy.deepcopy(order)
+    for refund in shaped["refunds"]:
+        nodes = refund["refundLineItems"]["nodes"]
+        refund["refundLineItems"] = {"pageInfo": {"hasNextPage": len(nodes) > first},
+                                     "nodes": nodes[:first]}  # fmt: skip
+    return shaped
 
 
 def throttled_body(requested: float, available: float, restore: float = 50.0) -> dict:
@@ -168,13 +236,14 @@ class FakeShopify:
             if f"{name}(" in query:
                 return 200, self._discount_status(name, variables["id"], status), {}
         if "orders(" in query:
-            return 200, self._orders(variables), {}
+            return 200, self._orders(variables, query), {}
         if "order(id:" in query:
             found = next((o for o in self.orders if o["id"] == variables["id"]), None)
+            found = order_as_queried(found, query) if found else None
             return 200, {"data": {"order": found}}, {}
         return 200, {"errors": [{"message": "unknown query"}]}, {}
 
-    def _orders(self, variables: dict) -> dict:
+    def _orders(self, variables: dict, query: str) -> dict:
         first = int(variables["first"])
         start = int(variables["after"][1:]) if variables.get("after") else 0
         rows = sorted(self.orders, key=lambda o: (o["updatedAt"], o["id"]))
@@ -190,7 +259,8 @@ class FakeShopify:
         chunk = rows[start : start + first]
         end = start + len(chunk)
         return {
-            "data": {"orders": {"nodes": chunk, "pageInfo": {
+            "data": {"orders": {"nodes": [order_as_queried(o, query) for o in chunk],
+                                "pageInfo": {
                 "hasNextPage": end < len(rows), "endCursor": f"c{end}" if chunk else None}}},
             "extensions": {"cost": {"requestedQueryCost": 52, "actualQueryCost": 12,
                                     "throttleStatus": {"maximumAvailable": 1000.0,

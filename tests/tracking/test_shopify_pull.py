@@ -97,7 +97,8 @@ def test_the_request_carries_the_token_and_the_documented_query(shopify):
     for fragment in ("sortKey: UPDATED_AT", "customerJourneySummary", "customerOrderIndex",
                      "utmParameters { source medium campaign content term }",
                      "totalPriceSet", "subtotalPriceSet", "totalTaxSet", "taxesIncluded",
-                     "totalRefundedSet", "countryCodeV2",
+                     "totalRefundedSet", "refundLineItems(first: 10)",
+                     "subtotalSet { shopMoney", "countryCodeV2",
                      "pageInfo { hasNextPage endCursor }"):  # fmt: skip
         assert fragment in query
 
@@ -320,3 +321,85 @@ def test_a_tax_inclusive_order_credits_its_pre_tax_subtotal(tenant_a, shopify):
     assert credited(tenant_a, "gid://shopify/Order/1002") == Decimal("100.00")
     # Prices without tax (a US store): the subtotal is already pre-tax.
     assert credited(tenant_a, "gid://shopify/Order/1003") == Decimal("100.00")
+
+
+def refund_entries(tenant, order_id: str) -> list[tuple[Decimal, str]]:
+    with tenant.context():
+        rows = AttributionEntry.objects.filter(
+            conversion__external_id=order_id, kind="refund"
+        ).order_by("id")
+        return list(rows.values_list("revenue", "reason"))
+
+
+def test_a_refund_undoes_its_items_before_tax_not_the_tax_or_shipping_returned(tenant_a, shopify):
+    creator_code(tenant_a)
+    # A US store, 8% sales tax: items 100.00 + tax 8.00 + shipping 5.00 (untaxed).
+    shopify.orders = [order_node(1, updated_at=at(1), total="113.00", subtotal="100.00",
+                                 tax="8.00", codes=("zebra15",))]  # fmt: skip
+    connection = connect(tenant_a)
+    pull(tenant_a, connection)
+    assert credited(tenant_a, "gid://shopify/Order/1001") == Decimal("100.00")
+
+    # A $30 item comes back with its $2.40 tax, and the $5 shipping is refunded: the
+    # customer gets 37.40; the revenue undone is the item's 30.00.
+    order_refund(shopify.orders[0], 7, None, at(9), items=[("30.00", "2.40")], shipping="5.00")
+    assert shopify.orders[0]["refunds"][0]["totalRefundedSet"]["shopMoney"]["amount"] == "37.40"
+    pull(tenant_a, connection)
+    pull(tenant_a, connection)  # read again: nothing more comes off
+
+    assert credited(tenant_a, "gid://shopify/Order/1001") == Decimal("70.00")
+    [conversion] = conversions(tenant_a)
+    assert conversion.refunded == Decimal("37.40")  # the money returned, as the store says
+    [(revenue, reason)] = refund_entries(tenant_a, "gid://shopify/Order/1001")
+    assert revenue == Decimal("-30.00") and "37.40" in reason and "30.00" in reason
+    with tenant_a.context():
+        assert Refund.objects.get().revenue == Decimal("30.00")
+
+
+def test_a_tax_inclusive_refund_undoes_its_items_without_their_included_tax(tenant_a, shopify):
+    creator_code(tenant_a)
+    # Prices with 20% VAT included: items 120.00 (20.00 VAT), shipping 6.00 (1.00 VAT).
+    shopify.orders = [order_node(2, updated_at=at(1), total="126.00", subtotal="120.00",
+                                 tax="21.00", currency="EUR", taxes_included=True,
+                                 shipping_tax="1.00", codes=("zebra15",))]  # fmt: skip
+    connection = connect(tenant_a)
+    pull(tenant_a, connection)
+    assert credited(tenant_a, "gid://shopify/Order/1002") == Decimal("100.00")
+
+    # An item of 36.00 (6.00 VAT in it) and the shipping come back: 42.00 returned.
+    order_refund(shopify.orders[0], 8, None, at(9), "EUR", items=[("36.00", "6.00")],
+                 shipping="6.00", shipping_tax="1.00", taxes_included=True)  # fmt: skip
+    pull(tenant_a, connection)
+
+    assert credited(tenant_a, "gid://shopify/Order/1002") == Decimal("70.00")
+    assert conversions(tenant_a)[0].refunded == Decimal("42.00")
+
+
+def test_a_shipping_only_refund_changes_no_revenue(tenant_a, shopify):
+    creator_code(tenant_a)
+    shopify.orders = [order_node(3, updated_at=at(1), total="105.00", subtotal="100.00",
+                                 codes=("zebra15",))]  # fmt: skip
+    connection = connect(tenant_a)
+    pull(tenant_a, connection)
+
+    order_refund(shopify.orders[0], 9, None, at(9), items=[], shipping="5.00")
+    pull(tenant_a, connection)
+
+    assert credited(tenant_a, "gid://shopify/Order/1003") == Decimal("100.00")
+    assert refund_entries(tenant_a, "gid://shopify/Order/1003") == []
+    # The refund is still recorded: money went back, just no revenue.
+    assert conversions(tenant_a)[0].refunded == Decimal("5.00")
+
+
+def test_a_refund_with_more_lines_than_the_query_reads_falls_back_to_its_money(tenant_a, shopify):
+    creator_code(tenant_a)
+    shopify.orders = [order_node(4, updated_at=at(1), total="100.00", codes=("zebra15",))]
+    connection = connect(tenant_a)
+    pull(tenant_a, connection)
+
+    # Twelve 2.00 items with 0.16 tax each: more lines than refundLineItems(first: 10)
+    # reads, so the lines read cannot tell the whole refund; its money stands in.
+    order_refund(shopify.orders[0], 10, None, at(9), items=[("2.00", "0.16")] * 12)
+    pull(tenant_a, connection)
+
+    assert credited(tenant_a, "gid://shopify/Order/1004") == Decimal("74.08")

@@ -5,6 +5,7 @@ processing by the (eager) task through conversion_record."""
 from __future__ import annotations
 
 import base64
+import datetime
 import hashlib
 import hmac
 import json
@@ -18,8 +19,8 @@ from tracking.connectors.shopify import webhook_signature_valid
 from tracking.models import AttributionEntry, Conversion, StoreOrderError, WebhookDelivery
 from tracking.services.stores import store_pull
 
-from .shopify_server import order_node, refund_node
-from .test_shopify_pull import at, connect, creator_code, credited
+from .shopify_server import order_node, order_refund, refund_node
+from .test_shopify_pull import at, connect, creator_code, credited, pull, refund_entries
 
 SECRET = "app-secret"
 
@@ -210,7 +211,8 @@ def test_an_order_webhook_credits_pre_tax_revenue_net_of_its_refund_once(
     refund = {"id": 72, "admin_graphql_api_id": "gid://shopify/Refund/72",
               "created_at": "2026-11-21T10:00:00Z",
               "transactions": [{"kind": "refund", "status": "success", "amount": "30.00",
-                                "currency": "EUR"}]}  # fmt: skip
+                                "currency": "EUR"}],
+              "refund_line_items": [{"quantity": 1, "subtotal": "30.00", "total_tax": "0.00"}]}  # fmt: skip
     # After a $30 return Shopify sends the order with its current amounts down by 30 and
     # the refund listed.
     refunded = rest_order(1, total_price="100.00", subtotal_price="100.00", total_tax="0.00",
@@ -271,3 +273,82 @@ def test_new_or_returning_stays_what_it_was_when_the_order_was_placed(
     assert state("gid://shopify/Order/1001")[0] == 1
     assert state("gid://shopify/Order/1002")[0] == 1
     assert state("gid://shopify/Order/1002")[1][-1] == ("credit", True)
+
+
+def rest_refund(n: int, returned: str, *, items=(), shipping: str = "0.00") -> dict:
+    """A refund in a REST order body: its line items (subtotal, total_tax), the shipping
+    as an order adjustment, and the money returned as a successful refund transaction."""
+    adjustments = []
+    if Decimal(shipping):
+        adjustments = [{"kind": "shipping_refund", "reason": "Shipping refund",
+                        "amount": f"-{shipping}", "tax_amount": "0.00"}]  # fmt: skip
+    return {"id": n, "admin_graphql_api_id": f"gid://shopify/Refund/{n}",
+            "created_at": "2026-11-21T10:00:00Z", "order_adjustments": adjustments,
+            "refund_line_items": [{"quantity": 1, "restock_type": "return",
+                                   "subtotal": subtotal, "total_tax": tax}
+                                  for subtotal, tax in items],
+            "transactions": [{"kind": "refund", "status": "success", "amount": returned,
+                              "currency": "USD"}]}  # fmt: skip
+
+
+def test_a_refund_in_an_order_webhook_undoes_its_items_before_tax_as_the_pull_does(
+    tenant_a, shopify, django_capture_on_commit_callbacks
+):
+    creator_code(tenant_a, "ZEBRA10")
+    connection = connect(tenant_a)
+    order = {"currency": "USD", "total_price": "113.00", "subtotal_price": "100.00",
+             "total_tax": "8.00", "shipping_lines": [{"price": "5.00", "tax_lines": []}]}  # fmt: skip
+    # A $30 item back with its $2.40 tax, and the $5 shipping: 37.40 returned.
+    refunded = rest_order(1, **order, updated_at="2026-11-21T10:00:00Z", refunds=[
+        rest_refund(7, "37.40", items=[("30.00", "2.40")], shipping="5.00")])  # fmt: skip
+    with django_capture_on_commit_callbacks(execute=True):
+        post(connection, rest_order(1, **order), webhook_id="wh-a")
+        post(connection, refunded, topic="orders/updated", webhook_id="wh-b")
+    assert credited(tenant_a, "gid://shopify/Order/1001") == Decimal("70.00")
+
+    # The pull reads the same order and refund: the two agree, nothing more is written.
+    placed = datetime.datetime(2026, 11, 20, 15, tzinfo=datetime.UTC)
+    shopify.orders = [order_node(1, updated_at=at(10), created_at=placed, total="113.00",
+                                 subtotal="100.00", tax="8.00", codes=("zebra10",))]  # fmt: skip
+    order_refund(shopify.orders[0], 7, None, placed + datetime.timedelta(hours=19),
+                 items=[("30.00", "2.40")], shipping="5.00")  # fmt: skip
+    pull(tenant_a, connection)
+    assert credited(tenant_a, "gid://shopify/Order/1001") == Decimal("70.00")
+    assert [r for r, _ in refund_entries(tenant_a, "gid://shopify/Order/1001")] == [
+        Decimal("-30.00")
+    ]
+
+
+def test_a_tax_inclusive_refund_in_an_order_webhook_undoes_its_items_without_tax(
+    tenant_a, django_capture_on_commit_callbacks
+):
+    creator_code(tenant_a, "ZEBRA10")
+    connection = connect(tenant_a)
+    # Prices with 20% VAT included: items 120.00 (20.00 VAT), shipping 6.00 (1.00 VAT);
+    # an item of 36.00 (6.00 VAT in it) and the shipping come back: 42.00 returned.
+    refund = rest_refund(8, "42.00", items=[("36.00", "6.00")], shipping="6.00")
+    for transaction in refund["transactions"]:
+        transaction["currency"] = "EUR"
+    taxed = rest_order(2, total_price="126.00", subtotal_price="120.00", total_tax="21.00",
+                       taxes_included=True, refunds=[refund],
+                       shipping_lines=[{"price": "6.00", "tax_lines": [{"price": "1.00"}]}])  # fmt: skip
+    with django_capture_on_commit_callbacks(execute=True):
+        post(connection, taxed, topic="orders/updated")
+
+    assert credited(tenant_a, "gid://shopify/Order/1002") == Decimal("70.00")
+
+
+def test_a_shipping_only_refund_in_an_order_webhook_changes_no_revenue(
+    tenant_a, django_capture_on_commit_callbacks
+):
+    creator_code(tenant_a, "ZEBRA10")
+    connection = connect(tenant_a)
+    refund = rest_refund(9, "5.00", shipping="5.00")
+    refund["transactions"][0]["currency"] = "EUR"
+    body = rest_order(3, total_price="105.00", subtotal_price="100.00", total_tax="0.00",
+                      refunds=[refund])  # fmt: skip
+    with django_capture_on_commit_callbacks(execute=True):
+        post(connection, body, topic="orders/updated")
+
+    assert credited(tenant_a, "gid://shopify/Order/1003") == Decimal("100.00")
+    assert refund_entries(tenant_a, "gid://shopify/Order/1003") == []

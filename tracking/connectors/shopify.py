@@ -83,6 +83,13 @@ _MONEY = "shopMoney { amount currencyCode }"
 # as its own entry, so a current amount would take a refund off twice. `shippingLine` (the
 # summary of all shipping, one object) rather than the shippingLines connection keeps the
 # query's cost per order low.
+# A refund's revenue is its line items' subtotal (RefundLineItem.subtotalSet/totalTaxSet),
+# not totalRefundedSet, which also holds refunded tax and shipping. The lines are a
+# connection, so they are priced by `first:`: 2 + REFUND_LINES x 5 (the node and two
+# MoneyBags of one MoneyV2 each) = 52 requested points per refund at most. Shopify charges
+# the actual cost (lines that exist: most refunds have one or two) against the bucket; a
+# refund with more lines than that is read as a whole from its money (see refund_revenue).
+REFUND_LINES = 10
 ORDER_FIELDS = f"""
   id name createdAt updatedAt cancelledAt taxesIncluded
   totalPriceSet {{ {_MONEY} }}
@@ -97,7 +104,13 @@ ORDER_FIELDS = f"""
   }}
   customer {{ id }}
   shippingAddress {{ countryCodeV2 }}
-  refunds {{ id createdAt totalRefundedSet {{ {_MONEY} }} }}
+  refunds {{
+    id createdAt totalRefundedSet {{ {_MONEY} }}
+    refundLineItems(first: {REFUND_LINES}) {{
+      pageInfo {{ hasNextPage }}
+      nodes {{ subtotalSet {{ {_MONEY} }} totalTaxSet {{ {_MONEY} }} }}
+    }}
+  }}
 """
 ORDERS_QUERY = f"""
 query KolhubOrders($first: Int!, $after: String, $query: String) {{
@@ -436,6 +449,30 @@ def pre_tax_subtotal(
     return max(subtotal - max(tax - shipping_tax, Decimal("0")), Decimal("0"))
 
 
+def refund_revenue(
+    lines: list[tuple[Decimal, Decimal]],
+    *,
+    taxes_included: bool,
+    returned: Decimal,
+    complete: bool = True,
+) -> Decimal:
+    """The revenue a refund undoes (METRICS.md: a refund reverses what it undoes): its line
+    items' subtotal without tax, taken as the order's revenue is (`pre_tax_subtotal`), so
+    refunded tax and shipping, and a refund of shipping or tax alone, take nothing.
+    `lines` are (subtotal, tax) of each refunded line item. Never more than the money
+    `returned`: a refund of items for less than their price (Shopify books the difference
+    as an order adjustment) undoes no more revenue than it paid back. When the lines were
+    cut short (`complete` False) the money returned stands in, as before line items were
+    read: it may take refunded tax or shipping too, but never leaves revenue credited for
+    items that came back."""
+    if not complete:
+        return returned
+    items = sum(
+        (subtotal - tax if taxes_included else subtotal for subtotal, tax in lines), Decimal("0")
+    )
+    return min(max(items, Decimal("0")), returned)
+
+
 def order_from_graphql(node: Mapping[str, Any], *, connection_id: int | None) -> ConversionInput:
     external_id = str(node.get("id") or "")
     if not external_id:
@@ -462,18 +499,33 @@ def order_from_graphql(node: Mapping[str, Any], *, connection_id: int | None) ->
     )
     utm = visit.get("utmParameters") or {}
     utms = {f"utm_{k}": str(utm.get(k) or "") for k in UTM_PARTS if utm.get(k)} or details["utms"]
+    taxes_included = node.get("taxesIncluded") is True
     refunds = []
     for refund in node.get("refunds") or []:
         amount, refund_currency = _money("refund.amount", refund.get("totalRefundedSet"))
         # A refund that only restocked items returns no money: nothing to record.
         if amount == 0:
             continue
+        lines = refund.get("refundLineItems") or {}
         refunds.append(
             RefundInput(
                 external_id=str(refund.get("id") or ""),
                 amount=amount,
                 currency=refund_currency or currency,
                 refunded_at=_moment("refund.created_at", refund.get("createdAt"), required=True),
+                revenue=refund_revenue(
+                    [
+                        (
+                            _money("refund.line.subtotal", line.get("subtotalSet"))[0],
+                            _money("refund.line.tax", line.get("totalTaxSet"))[0],
+                        )
+                        for line in lines.get("nodes") or []
+                        if isinstance(line, dict)
+                    ],
+                    taxes_included=taxes_included,
+                    returned=amount,
+                    complete=not (lines.get("pageInfo") or {}).get("hasNextPage"),
+                ),
             )
         )
     return ConversionInput(
@@ -485,7 +537,7 @@ def order_from_graphql(node: Mapping[str, Any], *, connection_id: int | None) ->
         total=total,
         subtotal=pre_tax_subtotal(
             subtotal,
-            taxes_included=node.get("taxesIncluded") is True,
+            taxes_included=taxes_included,
             tax=tax,
             shipping_tax=shipping_tax,
         ),
@@ -505,9 +557,12 @@ def order_from_graphql(node: Mapping[str, Any], *, connection_id: int | None) ->
     )
 
 
-def _rest_refund(refund: Mapping[str, Any], currency: str) -> RefundInput | None:
+def _rest_refund(
+    refund: Mapping[str, Any], currency: str, *, taxes_included: bool
+) -> RefundInput | None:
     # REST refunds carry money in their transactions; only successful refund transactions
-    # moved money back to the customer.
+    # moved money back to the customer. The revenue undone is read from the refunded line
+    # items, as in the pull (refund_revenue).
     amount = Decimal("0")
     for transaction in refund.get("transactions") or []:
         if transaction.get("kind") == "refund" and transaction.get("status") in ("success", None):
@@ -515,6 +570,11 @@ def _rest_refund(refund: Mapping[str, Any], currency: str) -> RefundInput | None
             currency = str(transaction.get("currency") or currency)
     if amount == 0:
         return None
+    lines = [
+        (_decimal("refund.line.subtotal", line.get("subtotal")),
+         _decimal("refund.line.tax", line.get("total_tax")))
+        for line in refund.get("refund_line_items") or [] if isinstance(line, Mapping)
+    ]  # fmt: skip
     return RefundInput(
         external_id=gid("Refund", refund.get("admin_graphql_api_id") or refund.get("id")),
         amount=amount,
@@ -523,6 +583,7 @@ def _rest_refund(refund: Mapping[str, Any], currency: str) -> RefundInput | None
             "refund.created_at", refund.get("processed_at") or refund.get("created_at"),
             required=True,
         ),
+        revenue=refund_revenue(lines, taxes_included=taxes_included, returned=amount),
     )  # fmt: skip
 
 
@@ -540,8 +601,14 @@ def order_from_rest(
     details = landing_details(landing)
     customer = body.get("customer") or {}
     address = body.get("shipping_address") or {}
+    taxes_included = body.get("taxes_included") is True
     refunds = tuple(
-        r for r in (_rest_refund(x, currency) for x in body.get("refunds") or []) if r is not None
+        r
+        for r in (
+            _rest_refund(x, currency, taxes_included=taxes_included)
+            for x in body.get("refunds") or []
+        )
+        if r is not None
     )
     orders_count = customer.get("orders_count")
     tax = _decimal("tax", body.get("total_tax"))
@@ -563,7 +630,7 @@ def order_from_rest(
         total=_decimal("total", body.get("total_price")),
         subtotal=pre_tax_subtotal(
             _decimal("subtotal", body.get("subtotal_price")),
-            taxes_included=body.get("taxes_included") is True,
+            taxes_included=taxes_included,
             tax=tax,
             shipping_tax=shipping_tax,
         ),

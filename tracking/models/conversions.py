@@ -24,7 +24,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 
 from kolhub.models import TenantModel
 
@@ -196,9 +196,13 @@ class Conversion(TenantModel):
 class Refund(TenantModel):
     conversion = models.ForeignKey(Conversion, on_delete=models.CASCADE, related_name="refunds")
     external_id = models.CharField(max_length=120)
+    # The money returned to the customer.
     amount = models.DecimalField(max_digits=14, decimal_places=2)
     currency = models.CharField(max_length=3)
     refunded_at = models.DateTimeField()
+    # The attributed revenue it undoes (refunded items without tax; shipping and tax are
+    # not revenue), when the source tells it apart from the money; null: the amount.
+    revenue = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
 
     class Meta:
         ordering = ["refunded_at"]
@@ -207,6 +211,10 @@ class Refund(TenantModel):
                 fields=["organization", "conversion", "external_id"], name="refund_unique_id"
             ),
             models.CheckConstraint(condition=Q(amount__gt=0), name="refund_amount_gt_0"),
+            models.CheckConstraint(
+                condition=Q(revenue__isnull=True) | Q(revenue__gte=0, revenue__lte=F("amount")),
+                name="refund_revenue_within_amount",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -224,7 +232,7 @@ class EntryKind(models.TextChoices):
     CREDIT = "credit", "Credit"
     # Withdraws a credit whole: the order was cancelled, or late data moved the credit.
     REVERSAL = "reversal", "Reversal"
-    # Takes back part of a credit's revenue: money refunded on a credited order.
+    # Takes back part of a credit's revenue: the revenue a refund on a credited order undoes.
     REFUND = "refund", "Refund"
 
 

@@ -22,7 +22,8 @@ Writes are append-only entries (tracking.models.AttributionEntry). `conversion_a
 works out the credit the conversion deserves now and compares it with the standing one:
 the same → nothing is written (reruns and replays are harmless); different → the standing
 credit is reversed in full (on its own day) and the new one credited. Refunds not yet
-booked against the standing credit become refund entries, capped at what is left of it.
+booked against the standing credit become refund entries of the revenue they undo (the
+refunded items without tax, not tax or shipping), capped at what is left of the credit.
 Every entry marks its (collaboration, day) for the rollup worker.
 """
 
@@ -364,7 +365,11 @@ def _refunds_book(organization: Organization, conversion: Conversion, credit) ->
     for refund in Refund.objects.for_org(organization).filter(conversion=conversion):
         if refund.pk in booked:
             continue
-        take = min(refund.amount, max(remaining, Decimal("0")))
+        undone = refund.amount if refund.revenue is None else refund.revenue
+        # A refund of shipping or tax alone undoes no revenue: no entry.
+        if undone == 0:
+            continue
+        take = min(undone, max(remaining, Decimal("0")))
         remaining -= take
         entries.append(
             AttributionEntry.objects.create(
@@ -379,7 +384,12 @@ def _refunds_book(organization: Organization, conversion: Conversion, credit) ->
                     "refund": refund.external_id,
                     "code_used": credit.evidence.get("code_used", False),
                 },
-                reason=f"refund {refund.amount} {refund.currency}",
+                reason=(
+                    f"refund {refund.amount} {refund.currency}"
+                    if undone == refund.amount
+                    else f"refund {refund.amount} {refund.currency}, {undone} of it items "
+                    "without tax or shipping"
+                ),
                 reverses=credit,
                 refund=refund,
                 conversions=0,

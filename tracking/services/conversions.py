@@ -47,6 +47,10 @@ class RefundInput:
     amount: Decimal
     currency: str
     refunded_at: datetime.datetime
+    # The attributed revenue the refund undoes (METRICS.md: net of taxes; shipping is not
+    # revenue), when the source can tell it from the money returned (Shopify: the refunded
+    # line items). None: the amount, for sources that report only money (CSV, postback).
+    revenue: Decimal | None = None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -150,6 +154,10 @@ def conversion_validate(data: ConversionInput) -> None:
         _amount("refund.amount", refund.amount)
         if refund.amount == 0:
             raise ConversionInvalid("refund.amount", "must be more than 0")
+        if refund.revenue is not None:
+            _amount("refund.revenue", refund.revenue)
+            if refund.revenue > refund.amount:
+                raise ConversionInvalid("refund.revenue", "is more than the money refunded")
         if refund.currency != data.currency:
             raise ConversionInvalid("refund.currency", "differs from the order's currency")
         _moment("refund.refunded_at", refund.refunded_at, required=True)
@@ -232,7 +240,8 @@ def _refunds_add(organization: Organization, conversion: Conversion, refunds) ->
     )
     added = [
         Refund(organization=organization, conversion=conversion, external_id=r.external_id,
-               amount=Decimal(r.amount), currency=r.currency, refunded_at=r.refunded_at)
+               amount=Decimal(r.amount), currency=r.currency, refunded_at=r.refunded_at,
+               revenue=None if r.revenue is None else Decimal(r.revenue))
         for r in refunds if r.external_id not in known
     ]  # fmt: skip
     if not added:
