@@ -43,6 +43,10 @@ from creators import scoring
 from creators.filters import CreatorFilterSet
 
 COUNT_CAP = 1_000
+# Past a capped count, pages are served up to this many rows deep (400 pages of 25): a
+# page reads every row above it (the fit sort keeps the top `bottom + 25`), so an
+# unbounded page number would let one request read a whole million-creator roster.
+PAGED_ROWS = 10_000
 # The capped count walks an index instead (bitmaps off) when PostgreSQL expects at least
 # this many matches: then the first COUNT_CAP + 1 come soon in any order, while a bitmap
 # would read every match of each condition first (a popular niche: 150,000 rows, ~70 ms,
@@ -379,8 +383,12 @@ class CreatorPaginator(Paginator):
         except EmptyPage:
             # A capped count is a lower bound: pages past it are pages of the matches
             # beyond it (page() reads them, and says whether more follow).
-            if int(number) >= 1 and getattr(self, "capped", False):
-                return int(number)
+            number = int(number)
+            if number >= 1 and getattr(self, "capped", False):
+                if (number - 1) * self.per_page >= PAGED_ROWS:
+                    raise EmptyPage(f"Results are paged to the first {PAGED_ROWS:,} matches: "
+                                    "narrow the search to see others.") from None  # fmt: skip
+                return number
             raise
 
     def _get_page(self, *args, **kwargs) -> CreatorPage:
@@ -410,6 +418,9 @@ class CreatorPaginator(Paginator):
         except (TypeError, ValueError):
             wanted = 1  # validate_number below reports it as the plain paginator would
         bottom = (wanted - 1) * self.per_page
+        if bottom >= PAGED_ROWS:
+            self.validate_number(number)  # past the count, or past PAGED_ROWS: it raises
+            raise EmptyPage("That page contains no results")
         rows = list(page_with_match_count(self.object_list, bottom, self.per_page))
         more = None
         if rows:

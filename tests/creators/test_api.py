@@ -195,6 +195,12 @@ def test_pages_past_a_capped_count(tenant_a, key_client, monkeypatch, sort):
     past = key_client.get(api(tenant_a, "creators/"), {**search, "page": 4})
     assert past.status_code == 200 and past.json()["results"] == []
     assert past.json()["next"] is None
+    # Not without end: a page deeper than PAGED_ROWS is refused, whatever its number.
+    monkeypatch.setattr(pagination, "PAGED_ROWS", 4)
+    assert key_client.get(api(tenant_a, "creators/"), {**search, "page": 2}).status_code == 200
+    for deep in (3, 10**18):
+        response = key_client.get(api(tenant_a, "creators/"), {**search, "page": deep})
+        assert response.status_code == 404, (deep, response.content)
 
 
 def test_a_bad_scorecard_target_is_400_naming_the_field(tenant_a, key_client):

@@ -8,6 +8,7 @@ import itertools
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -261,3 +262,13 @@ def test_report_range_of_a_finished_campaign_runs_to_its_attribution_window(tena
         recent = make_campaign(org, start_date=today - datetime.timedelta(days=20),
                                end_date=today - datetime.timedelta(days=5))  # fmt: skip
         assert reports.report_range(org, recent, None, None)[1] == today
+        # A long campaign plus its window runs past the report's limit: the default takes
+        # its last MAX_DAYS days instead of refusing; a range asked for is still refused.
+        long = make_campaign(org, start_date=today - datetime.timedelta(days=400),
+                             end_date=today - datetime.timedelta(days=60),
+                             attribution_window_days=30)  # fmt: skip
+        start, end = reports.report_range(org, long, None, None)
+        assert end == today - datetime.timedelta(days=30)
+        assert (end - start).days + 1 == reports.MAX_DAYS
+        with pytest.raises(ValidationError):
+            reports.report_range(org, long, long.start_date, None)

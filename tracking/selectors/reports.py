@@ -34,12 +34,16 @@ def report_range(
     date_to: datetime.date | None,
 ) -> tuple[datetime.date, datetime.date]:
     """The range a report covers: what was asked, else the campaign's start (or the last
-    30 days) to today or the close of its attribution window, whichever is first."""
+    30 days; at most the last MAX_DAYS) to today or the close of its attribution window,
+    whichever is first."""
     today = organization_today(organization)
     if date_to is None:
         date_to = results_default_end(campaign=campaign, today=today)
     if date_from is None:
         date_from = campaign.start_date or date_to - datetime.timedelta(days=DEFAULT_DAYS - 1)
+        # A default never breaks the limit below: a long campaign's report defaults to
+        # its last MAX_DAYS days (a range asked for explicitly is still refused).
+        date_from = max(date_from, date_to - datetime.timedelta(days=MAX_DAYS - 1))
         date_from = min(date_from, date_to)
     if date_to < date_from:
         raise ValidationError({"date_to": "The end date is before the start date."})
