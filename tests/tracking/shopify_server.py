@@ -13,11 +13,11 @@ page (`hold_page`) to kill a worker while it waits for it."""
 
 from __future__ import annotations
 
-import copy
 import datetime
 import json
 import re
 import threading
+from dataclasses import dataclass
 from decimal import Decimal
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -159,21 +159,6 @@ def refund_node(
     }
 
 
-def order_as_queried(order: dict, query: str) -> dict:
-    """The order with each refund's line items cut to the query's `first:`, as Shopify
-    pages a connection (hasNextPage when some were left off)."""
-    asked = re.search(r"refundLineItems\(first: *(\d+)\)", query)
-    if not asked:
-        return order
-    first = int(asked.group(1))
-    shaped = copy.deepcopy(order)
-    for refund in shaped["refunds"]:
-        nodes = refund["refundLineItems"]["nodes"]
-        refund["refundLineItems"] = {"pageInfo": {"hasNextPage": len(nodes) > first},
-                                     "nodes": nodes[:first]}  # fmt: skip
-    return shaped
-
-
 def throttled_body(requested: float, available: float, restore: float = 50.0) -> dict:
     return {
         "errors": [{"message": "Throttled", "extensions": {
@@ -185,6 +170,129 @@ def throttled_body(requested: float, available: float, restore: float = 50.0) ->
     }  # fmt: skip
 
 
+# --- the requested cost, as Shopify prices a query before running it ----------------------
+# shopify.dev "GraphQL Admin API rate limits", cost calculation: a scalar or enum costs 0, an
+# object 1, a connection is sized by its `first`/`last` argument: 2 for the connection and,
+# per requested item, the item's object (1) and everything selected inside it, so nested
+# connections multiply. A query whose requested cost is over the single-query maximum
+# (1,000) is refused before it runs with MAX_COST_EXCEEDED, whatever the bucket holds. An
+# unsized list of objects (Order.refunds, ShippingLine.taxLines) is priced as one object
+# here; pageInfo as an object.
+MAX_QUERY_COST = 1000
+_TOKEN = re.compile(
+    r'"(?:\\.|[^"\\])*"|[A-Za-z_][A-Za-z0-9_]*|-?\d+(?:\.\d+)?|\.\.\.|[{}():$!\[\],=@]'
+)
+
+
+@dataclass
+class Field:
+    name: str
+    args: dict
+    selections: list[Field]
+
+
+def _parse_selections(tokens: list[str], i: int, variables: dict) -> tuple[list[Field], int]:
+    assert tokens[i] == "{", f"expected a selection set at {tokens[i : i + 5]}"
+    i += 1
+    fields: list[Field] = []
+    while tokens[i] != "}":
+        name = tokens[i]
+        i += 1
+        if i < len(tokens) and tokens[i] == ":":  # an alias
+            name, i = tokens[i + 1], i + 2
+        args: dict = {}
+        if tokens[i] == "(":
+            i += 1
+            while tokens[i] != ")":
+                key, value = tokens[i], tokens[i + 2]
+                i += 3
+                if value == "$":
+                    value, i = variables.get(tokens[i]), i + 1
+                args[key] = value
+            i += 1
+        selections: list[Field] = []
+        if tokens[i] == "{":
+            selections, i = _parse_selections(tokens, i, variables)
+        fields.append(Field(name, args, selections))
+    return fields, i + 1
+
+
+def query_fields(query: str, variables: dict) -> list[Field]:
+    """The operation's root fields (one operation, no fragments: what our client sends)."""
+    tokens = [t for t in _TOKEN.findall(query) if t != ","]
+    depth, i = 0, 0
+    while tokens[i] != "{" or depth:  # skip `query Name($a: T!, ...)`
+        depth += {"(": 1, ")": -1}.get(tokens[i], 0)
+        i += 1
+    return _parse_selections(tokens, i, variables)[0]
+
+
+def _size(field: Field) -> int | None:
+    for key in ("first", "last"):
+        if field.args.get(key) is not None:
+            return int(field.args[key])
+    return None
+
+
+def requested_cost(fields: list[Field]) -> int:
+    total = 0
+    for field in fields:
+        if not field.selections:
+            continue
+        size = _size(field)
+        if size is None:
+            total += 1 + requested_cost(field.selections)
+            continue
+        per_item = sum(
+            (1 + requested_cost(s.selections)) if s.name == "nodes"
+            else requested_cost(s.selections)  # edges { cursor node { ... } }
+            for s in field.selections if s.name in ("nodes", "edges")
+        )  # fmt: skip
+        rest = [s for s in field.selections if s.name not in ("nodes", "edges")]
+        total += 2 + size * per_item + requested_cost(rest)
+    return total
+
+
+def max_cost_exceeded_body(cost: int) -> dict:
+    """Shopify's answer to a query over the single-query maximum (HTTP 200, no data)."""
+    return {"errors": [{
+        "message": f"Query cost is {cost}, which exceeds the single query max cost limit "
+                   f"({MAX_QUERY_COST}).\n\nSee https://shopify.dev/concepts/about-apis/rate-limits "
+                   "for more information on how the\ncost of a query is calculated.\n\nTo query "
+                   "larger amounts of data with fewer limits, bulk operations should be used "
+                   "instead.\nSee https://shopify.dev/tutorials/perform-bulk-operations-with-admin-api "
+                   "for usage details.\n",
+        "extensions": {"code": "MAX_COST_EXCEEDED", "cost": cost, "maxCost": MAX_QUERY_COST,
+                       "documentation": "https://shopify.dev/api/usage/rate-limits"}}]}  # fmt: skip
+
+
+def shaped(value, selections: list[Field]):
+    """`value` as the query selects it: only the fields asked for, and each sized
+    connection cut to its `first:` (hasNextPage when some were left off)."""
+    if isinstance(value, list):
+        return [shaped(v, selections) for v in value]
+    if not isinstance(value, dict) or not selections:
+        return value
+    out = {}
+    for field in selections:
+        item = value.get(field.name)
+        size = _size(field)
+        if size is not None and isinstance(item, dict) and isinstance(item.get("nodes"), list):
+            nodes = item["nodes"]
+            item = {**item, "nodes": nodes[:size],
+                    "pageInfo": {**(item.get("pageInfo") or {}),
+                                 "hasNextPage": len(nodes) > size}}  # fmt: skip
+        out[field.name] = shaped(item, field.selections)
+    return out
+
+
+def _cost_extension(requested: int) -> dict:
+    return {"cost": {"requestedQueryCost": requested, "actualQueryCost": min(requested, 12),
+                     "throttleStatus": {"maximumAvailable": 1000.0,
+                                        "currentlyAvailable": 1000.0 - min(requested, 12),
+                                        "restoreRate": 50.0}}}  # fmt: skip
+
+
 class FakeShopify:
     def __init__(self, *, token: str = TOKEN, shop: str = SHOP) -> None:
         self.token = token
@@ -194,6 +302,8 @@ class FakeShopify:
         # request's normal answer.
         self.script: list[tuple[int, object, dict]] = []
         self.requests: list[dict] = []
+        # The requested cost of each orders/order query, as Shopify computes it.
+        self.costs: list[int] = []
         self.discount_inputs: list[dict] = []
         self.discount_user_errors: list[dict] = []
         # The store's code discounts by DiscountCodeNode id: {"code", "status"}, where
@@ -235,15 +345,22 @@ class FakeShopify:
                              ("discountCodeActivate", "ACTIVE")):  # fmt: skip
             if f"{name}(" in query:
                 return 200, self._discount_status(name, variables["id"], status), {}
+        if not query.lstrip().startswith("mutation"):
+            fields = query_fields(query, variables)
+            cost = requested_cost(fields)
+            self.costs.append(cost)
+            if cost > MAX_QUERY_COST:
+                return 200, max_cost_exceeded_body(cost), {}
+            root = fields[0]
         if "orders(" in query:
-            return 200, self._orders(variables, query), {}
+            return 200, self._orders(variables, root, cost), {}
         if "order(id:" in query:
             found = next((o for o in self.orders if o["id"] == variables["id"]), None)
-            found = order_as_queried(found, query) if found else None
-            return 200, {"data": {"order": found}}, {}
+            return 200, {"data": {"order": shaped(found, root.selections)},
+                         "extensions": _cost_extension(cost)}, {}  # fmt: skip
         return 200, {"errors": [{"message": "unknown query"}]}, {}
 
-    def _orders(self, variables: dict, query: str) -> dict:
+    def _orders(self, variables: dict, root: Field, cost: int) -> dict:
         first = int(variables["first"])
         start = int(variables["after"][1:]) if variables.get("after") else 0
         rows = sorted(self.orders, key=lambda o: (o["updatedAt"], o["id"]))
@@ -257,15 +374,13 @@ class FakeShopify:
             self.page_reached.set()
             self.release.wait(timeout=120)
         chunk = rows[start : start + first]
+        nodes = next(f for f in root.selections if f.name == "nodes")
         end = start + len(chunk)
         return {
-            "data": {"orders": {"nodes": [order_as_queried(o, query) for o in chunk],
+            "data": {"orders": {"nodes": shaped(chunk, nodes.selections),
                                 "pageInfo": {
                 "hasNextPage": end < len(rows), "endCursor": f"c{end}" if chunk else None}}},
-            "extensions": {"cost": {"requestedQueryCost": 52, "actualQueryCost": 12,
-                                    "throttleStatus": {"maximumAvailable": 1000.0,
-                                                       "currentlyAvailable": 988.0,
-                                                       "restoreRate": 50.0}}},
+            "extensions": _cost_extension(cost),
         }  # fmt: skip
 
     def _discount(self, discount_input: dict) -> dict:

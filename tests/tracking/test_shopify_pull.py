@@ -5,13 +5,21 @@ token, bad orders, and a pull interrupted between pages."""
 from __future__ import annotations
 
 import datetime
+import json
 from decimal import Decimal
 
+import pytest
 from django.utils import timezone
 
 from tests.campaigns.factories import make_campaign, make_collaboration
 from tracking import services
-from tracking.connectors.shopify import ShopifyClient, updated_since_query
+from tracking.connectors.shopify import (
+    ORDER_QUERY,
+    ORDER_REFUNDS_QUERY,
+    ShopifyClient,
+    ShopifyError,
+    updated_since_query,
+)
 from tracking.models import (
     AttributionEntry,
     ConnectionStatus,
@@ -24,11 +32,14 @@ from tracking.selectors.stores import store_connections_due
 from tracking.services.stores import store_connect, store_pull
 
 from .shopify_server import (
+    MAX_QUERY_COST,
     SHOP,
     TOKEN,
     order_node,
     order_refund,
+    query_fields,
     refund_node,
+    requested_cost,
     throttled_body,
 )
 
@@ -97,10 +108,13 @@ def test_the_request_carries_the_token_and_the_documented_query(shopify):
     for fragment in ("sortKey: UPDATED_AT", "customerJourneySummary", "customerOrderIndex",
                      "utmParameters { source medium campaign content term }",
                      "totalPriceSet", "subtotalPriceSet", "totalTaxSet", "taxesIncluded",
-                     "totalRefundedSet", "refundLineItems(first: 10)",
-                     "subtotalSet { shopMoney", "countryCodeV2",
+                     "refunds { id }", "countryCodeV2",
                      "pageInfo { hasNextPage endCursor }"):  # fmt: skip
         assert fragment in query
+    # The refunds' money and lines are read per order that has refunds (see ORDER_FIELDS).
+    for fragment in ("totalRefundedSet", "refundLineItems(first: 10)",
+                     "subtotalSet { shopMoney", "refundShippingLines(first: 1)"):  # fmt: skip
+        assert fragment in ORDER_REFUNDS_QUERY and fragment not in query
 
 
 def test_an_order_maps_to_a_conversion_with_click_utms_refunds_and_customer(tenant_a, shopify):
@@ -403,3 +417,71 @@ def test_a_refund_with_more_lines_than_the_query_reads_falls_back_to_its_money(t
     pull(tenant_a, connection)
 
     assert credited(tenant_a, "gid://shopify/Order/1004") == Decimal("74.08")
+
+
+def test_the_server_prices_connections_as_shopify_documents_and_refuses_over_1000(shopify):
+    # shopify.dev: an object costs 1, a scalar 0, a connection 2 + first x (its node and
+    # what the node selects), so a connection inside a connection multiplies.
+    assert requested_cost(query_fields("query { shop { id name } }", {})) == 1
+    nested = "query($n: Int!) { products(first: $n) { nodes { id variants(first: 5) { nodes { id } } } } }"
+    assert requested_cost(query_fields(nested, {"n": 10})) == 2 + 10 * (1 + 2 + 5 * 1)
+    client = ShopifyClient(shop_domain=SHOP, access_token=TOKEN, api_version="2025-10")
+    with pytest.raises(ShopifyError, match="exceeds the single query max cost limit"):
+        client.execute(nested, {"n": 200})
+    body = shopify.answer(
+        f"/{SHOP}/admin/api/2025-10/graphql.json",
+        {"X-Shopify-Access-Token": TOKEN},
+        json.dumps({"query": nested, "variables": {"n": 200}}).encode(),
+    )[1]
+    [error] = body["errors"]
+    assert error["extensions"]["code"] == "MAX_COST_EXCEEDED" and "data" not in body
+    assert error["extensions"]["cost"] == 2 + 200 * 8 and error["extensions"]["maxCost"] == 1000
+
+
+def test_a_pull_at_the_default_page_size_stays_under_the_single_query_cost_limit(
+    tenant_a, shopify, settings
+):
+    """Shopify refuses any query whose requested cost is over 1,000 before it runs; the page
+    query at SHOPIFY_PAGE_SIZE's default (50) and the per-order refunds query stay under."""
+    settings.SHOPIFY_PAGE_SIZE = 50  # the default in kolhub/settings/base.py
+    shopify.orders = [order_node(n, updated_at=at(n), total="100.00") for n in range(60)]
+    for n in (3, 41):
+        order_refund(shopify.orders[n], 700 + n, None, at(70 + n),
+                     items=[("20.00", "1.60")] * 12, shipping="5.00")  # fmt: skip
+    connection = connect(tenant_a)
+    summary = pull(tenant_a, connection)
+
+    assert summary.error == "" or summary.error is None, summary.error
+    assert summary.recorded == 60 and summary.pages == 2
+    assert shopify.costs and max(shopify.costs) <= MAX_QUERY_COST
+    assert [r["first"] for r in shopify.order_requests()] == [50, 50]
+    with tenant_a.context():
+        assert Refund.objects.count() == 2
+    for query in (ORDER_QUERY, ORDER_REFUNDS_QUERY):
+        assert requested_cost(query_fields(query, {"id": "gid://shopify/Order/1"})) <= 1000
+
+
+def test_a_goodwill_refund_without_items_or_shipping_undoes_its_amount(tenant_a, shopify):
+    """$20 back on a $100 order as a custom amount: no line items, no shipping. The
+    customer paid 80, so the order's revenue is 80, not 100."""
+    creator_code(tenant_a, "ZEBRA10")
+    shopify.orders = [order_node(1, updated_at=at(1), total="100.00", codes=("zebra10",))]
+    order_refund(shopify.orders[0], 7, "20.00", at(9), items=[])
+    connection = connect(tenant_a)
+    pull(tenant_a, connection)
+    assert credited(tenant_a, "gid://shopify/Order/1001") == Decimal("80.00")
+    [(revenue, _)] = refund_entries(tenant_a, "gid://shopify/Order/1001")
+    assert revenue == Decimal("-20.00")
+
+
+def test_a_tax_inclusive_goodwill_refund_undoes_its_amount_without_tax(tenant_a, shopify):
+    creator_code(tenant_a, "ZEBRA10")
+    # Prices with 20% VAT included: items 120.00 (20.00 VAT in them), revenue 100.00.
+    shopify.orders = [order_node(2, updated_at=at(1), total="120.00", subtotal="120.00",
+                                 tax="20.00", currency="EUR", taxes_included=True,
+                                 codes=("zebra10",))]  # fmt: skip
+    # 24.00 back as goodwill: 20.00 of it was revenue, 4.00 VAT.
+    order_refund(shopify.orders[0], 8, "24.00", at(9), "EUR", items=[])
+    connection = connect(tenant_a)
+    pull(tenant_a, connection)
+    assert credited(tenant_a, "gid://shopify/Order/1002") == Decimal("80.00")

@@ -352,3 +352,41 @@ def test_a_shipping_only_refund_in_an_order_webhook_changes_no_revenue(
 
     assert credited(tenant_a, "gid://shopify/Order/1003") == Decimal("100.00")
     assert refund_entries(tenant_a, "gid://shopify/Order/1003") == []
+
+
+def test_a_goodwill_refund_in_an_order_webhook_undoes_its_amount(
+    tenant_a, django_capture_on_commit_callbacks
+):
+    """$20 back on a $100 order as a custom amount (no line items, no shipping): the
+    customer paid 80, and the webhook says so as the pull does."""
+    creator_code(tenant_a, "ZEBRA10")
+    connection = connect(tenant_a)
+    refund = rest_refund(10, "20.00")
+    refund["order_adjustments"] = [{"kind": "refund_discrepancy", "reason": "Refund discrepancy",
+                                    "amount": "-20.00", "tax_amount": "0.00"}]  # fmt: skip
+    body = rest_order(4, total_price="100.00", subtotal_price="100.00", total_tax="0.00",
+                      currency="USD", refunds=[refund])  # fmt: skip
+    with django_capture_on_commit_callbacks(execute=True):
+        post(connection, body, topic="orders/updated")
+
+    assert credited(tenant_a, "gid://shopify/Order/1004") == Decimal("80.00")
+    assert [r for r, _ in refund_entries(tenant_a, "gid://shopify/Order/1004")] == [
+        Decimal("-20.00")
+    ]
+
+
+def test_a_tax_inclusive_goodwill_refund_in_an_order_webhook_undoes_it_without_tax(
+    tenant_a, django_capture_on_commit_callbacks
+):
+    creator_code(tenant_a, "ZEBRA10")
+    connection = connect(tenant_a)
+    # Prices with 20% VAT included: items 120.00 (20.00 VAT), revenue 100.00; 24.00 back
+    # as goodwill is 20.00 of revenue and 4.00 of VAT.
+    refund = rest_refund(11, "24.00")
+    refund["transactions"][0]["currency"] = "EUR"
+    body = rest_order(5, total_price="120.00", subtotal_price="120.00", total_tax="20.00",
+                      taxes_included=True, refunds=[refund])  # fmt: skip
+    with django_capture_on_commit_callbacks(execute=True):
+        post(connection, body, topic="orders/updated")
+
+    assert credited(tenant_a, "gid://shopify/Order/1005") == Decimal("80.00")

@@ -28,7 +28,7 @@ import re
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -83,13 +83,6 @@ _MONEY = "shopMoney { amount currencyCode }"
 # as its own entry, so a current amount would take a refund off twice. `shippingLine` (the
 # summary of all shipping, one object) rather than the shippingLines connection keeps the
 # query's cost per order low.
-# A refund's revenue is its line items' subtotal (RefundLineItem.subtotalSet/totalTaxSet),
-# not totalRefundedSet, which also holds refunded tax and shipping. The lines are a
-# connection, so they are priced by `first:`: 2 + REFUND_LINES x 5 (the node and two
-# MoneyBags of one MoneyV2 each) = 52 requested points per refund at most. Shopify charges
-# the actual cost (lines that exist: most refunds have one or two) against the bucket; a
-# refund with more lines than that is read as a whole from its money (see refund_revenue).
-REFUND_LINES = 10
 ORDER_FIELDS = f"""
   id name createdAt updatedAt cancelledAt taxesIncluded
   totalPriceSet {{ {_MONEY} }}
@@ -104,25 +97,45 @@ ORDER_FIELDS = f"""
   }}
   customer {{ id }}
   shippingAddress {{ countryCodeV2 }}
-  refunds {{
-    id createdAt totalRefundedSet {{ {_MONEY} }}
-    refundLineItems(first: {REFUND_LINES}) {{
-      pageInfo {{ hasNextPage }}
-      nodes {{ subtotalSet {{ {_MONEY} }} totalTaxSet {{ {_MONEY} }} }}
-    }}
+"""
+# A refund's revenue is its line items' subtotal (RefundLineItem.subtotalSet/totalTaxSet),
+# not totalRefundedSet, which also holds refunded tax and shipping; whether it refunded
+# shipping is read from refundShippingLines (see refund_revenue). Both are connections,
+# priced by `first:` (shopify.dev, "GraphQL Admin API rate limits": 2 + first x (1 + what
+# each node selects), so they multiply inside another connection): ~60 requested points per
+# refund. Shopify refuses a query whose *requested* cost is over 1,000 (MAX_COST_EXCEEDED)
+# before running it, and a 50-order page carrying these for every order asks ~3,700 (the
+# page below asks ~950, the test server checks it at SHOPIFY_PAGE_SIZE's default). So
+# the page asks only for each order's refund ids, and the refunds of the few orders that
+# have any are read with ORDER_REFUNDS_QUERY, one small query per such order. A refund with
+# more lines than REFUND_LINES is read as a whole from its money (see refund_revenue).
+REFUND_LINES = 10
+REFUND_FIELDS = f"""
+  id createdAt totalRefundedSet {{ {_MONEY} }}
+  refundLineItems(first: {REFUND_LINES}) {{
+    pageInfo {{ hasNextPage }}
+    nodes {{ subtotalSet {{ {_MONEY} }} totalTaxSet {{ {_MONEY} }} }}
+  }}
+  refundShippingLines(first: 1) {{
+    nodes {{ subtotalAmountSet {{ {_MONEY} }} taxAmountSet {{ {_MONEY} }} }}
   }}
 """
 ORDERS_QUERY = f"""
 query KolhubOrders($first: Int!, $after: String, $query: String) {{
   orders(first: $first, after: $after, query: $query, sortKey: UPDATED_AT) {{
     pageInfo {{ hasNextPage endCursor }}
-    nodes {{ {ORDER_FIELDS} }}
+    nodes {{ {ORDER_FIELDS} refunds {{ id }} }}
   }}
 }}
 """
 ORDER_QUERY = f"""
 query KolhubOrder($id: ID!) {{
-  order(id: $id) {{ {ORDER_FIELDS} }}
+  order(id: $id) {{ {ORDER_FIELDS} refunds {{ {REFUND_FIELDS} }} }}
+}}
+"""
+ORDER_REFUNDS_QUERY = f"""
+query KolhubOrderRefunds($id: ID!) {{
+  order(id: $id) {{ id refunds {{ {REFUND_FIELDS} }} }}
 }}
 """
 DISCOUNT_CREATE = """
@@ -264,11 +277,24 @@ class ShopifyClient:
         if not isinstance(orders, dict) or not isinstance(orders.get("nodes"), list):
             raise ShopifyError(f"{self.shop_domain} answered orders without nodes")
         info = orders.get("pageInfo") or {}
+        nodes = [node for node in orders["nodes"] if isinstance(node, dict)]
+        for node in nodes:
+            if node.get("refunds"):
+                node["refunds"] = self._order_refunds(str(node.get("id") or ""))
         return OrdersPage(
-            orders=[node for node in orders["nodes"] if isinstance(node, dict)],
+            orders=nodes,
             has_next_page=bool(info.get("hasNextPage")),
             end_cursor=info.get("endCursor"),
         )
+
+    def _order_refunds(self, order_id: str) -> list:
+        """The refunds of one order from a page, with what the page leaves out (see
+        ORDER_FIELDS). The order's other fields stay as the page read them, so the pull's
+        high-water mark follows the page."""
+        order = self.execute(ORDER_REFUNDS_QUERY, {"id": order_id}).get("order")
+        if not isinstance(order, dict) or not isinstance(order.get("refunds"), list):
+            raise ShopifyError(f"{self.shop_domain} answered no refunds for {order_id}")
+        return order["refunds"]
 
     def order_get(self, order_id: str) -> dict | None:
         data = self.execute(ORDER_QUERY, {"id": order_id})
@@ -455,22 +481,41 @@ def refund_revenue(
     taxes_included: bool,
     returned: Decimal,
     complete: bool = True,
+    shipping: bool = False,
+    pre_tax_share: Decimal = Decimal("1"),
 ) -> Decimal:
     """The revenue a refund undoes (METRICS.md: a refund reverses what it undoes): its line
     items' subtotal without tax, taken as the order's revenue is (`pre_tax_subtotal`), so
-    refunded tax and shipping, and a refund of shipping or tax alone, take nothing.
+    refunded tax and shipping, and a refund of shipping alone, take nothing.
     `lines` are (subtotal, tax) of each refunded line item. Never more than the money
     `returned`: a refund of items for less than their price (Shopify books the difference
     as an order adjustment) undoes no more revenue than it paid back. When the lines were
     cut short (`complete` False) the money returned stands in, as before line items were
     read: it may take refunded tax or shipping too, but never leaves revenue credited for
-    items that came back."""
+    items that came back.
+
+    A refund that returns money but names no line items and no `shipping` (a custom amount:
+    $20 back on a $100 order as goodwill) takes back part of what the order was paid for, so
+    it undoes its amount before tax: all of it, or where prices include tax the order's
+    `pre_tax_share` of it (its pre-tax subtotal over its subtotal), the tax a line item
+    would carry. Otherwise the order would keep revenue the customer did not pay."""
     if not complete:
         return returned
+    if not lines and not shipping:
+        share = pre_tax_share if taxes_included else Decimal("1")
+        undone = (returned * min(max(share, Decimal("0")), Decimal("1"))).quantize(
+            Decimal("0.01"), rounding=ROUND_HALF_UP
+        )
+        return min(undone, returned)
     items = sum(
         (subtotal - tax if taxes_included else subtotal for subtotal, tax in lines), Decimal("0")
     )
     return min(max(items, Decimal("0")), returned)
+
+
+def _pre_tax_share(subtotal: Decimal, pre_tax: Decimal) -> Decimal:
+    """The part of the order's item prices that is not tax (1 where they carry none)."""
+    return pre_tax / subtotal if subtotal > 0 else Decimal("1")
 
 
 def order_from_graphql(node: Mapping[str, Any], *, connection_id: int | None) -> ConversionInput:
@@ -500,6 +545,9 @@ def order_from_graphql(node: Mapping[str, Any], *, connection_id: int | None) ->
     utm = visit.get("utmParameters") or {}
     utms = {f"utm_{k}": str(utm.get(k) or "") for k in UTM_PARTS if utm.get(k)} or details["utms"]
     taxes_included = node.get("taxesIncluded") is True
+    pre_tax = pre_tax_subtotal(
+        subtotal, taxes_included=taxes_included, tax=tax, shipping_tax=shipping_tax
+    )
     refunds = []
     for refund in node.get("refunds") or []:
         amount, refund_currency = _money("refund.amount", refund.get("totalRefundedSet"))
@@ -525,6 +573,13 @@ def order_from_graphql(node: Mapping[str, Any], *, connection_id: int | None) ->
                     taxes_included=taxes_included,
                     returned=amount,
                     complete=not (lines.get("pageInfo") or {}).get("hasNextPage"),
+                    shipping=any(
+                        _money("refund.shipping", line.get("subtotalAmountSet"))[0]
+                        or _money("refund.shipping_tax", line.get("taxAmountSet"))[0]
+                        for line in (refund.get("refundShippingLines") or {}).get("nodes") or []
+                        if isinstance(line, dict)
+                    ),
+                    pre_tax_share=_pre_tax_share(subtotal, pre_tax),
                 ),
             )
         )
@@ -535,12 +590,7 @@ def order_from_graphql(node: Mapping[str, Any], *, connection_id: int | None) ->
         name=str(node.get("name") or ""),
         currency=currency,
         total=total,
-        subtotal=pre_tax_subtotal(
-            subtotal,
-            taxes_included=taxes_included,
-            tax=tax,
-            shipping_tax=shipping_tax,
-        ),
+        subtotal=pre_tax,
         tax=tax,
         cancelled_at=_moment("cancelled_at", node.get("cancelledAt")),
         source_updated_at=_moment("updated_at", node.get("updatedAt")),
@@ -558,7 +608,7 @@ def order_from_graphql(node: Mapping[str, Any], *, connection_id: int | None) ->
 
 
 def _rest_refund(
-    refund: Mapping[str, Any], currency: str, *, taxes_included: bool
+    refund: Mapping[str, Any], currency: str, *, taxes_included: bool, pre_tax_share: Decimal
 ) -> RefundInput | None:
     # REST refunds carry money in their transactions; only successful refund transactions
     # moved money back to the customer. The revenue undone is read from the refunded line
@@ -583,8 +633,20 @@ def _rest_refund(
             "refund.created_at", refund.get("processed_at") or refund.get("created_at"),
             required=True,
         ),
-        revenue=refund_revenue(lines, taxes_included=taxes_included, returned=amount),
+        revenue=refund_revenue(
+            lines, taxes_included=taxes_included, returned=amount,
+            shipping=_rest_refund_shipping(refund), pre_tax_share=pre_tax_share,
+        ),
     )  # fmt: skip
+
+
+def _rest_refund_shipping(refund: Mapping[str, Any]) -> bool:
+    """Whether a REST refund gave shipping back: a shipping_refund order adjustment (older
+    API versions) or a refund shipping line (newer ones)."""
+    adjustments = refund.get("order_adjustments") or []
+    return any(
+        isinstance(a, Mapping) and a.get("kind") == "shipping_refund" for a in adjustments
+    ) or bool(refund.get("refund_shipping_lines"))
 
 
 def order_from_rest(
@@ -602,14 +664,6 @@ def order_from_rest(
     customer = body.get("customer") or {}
     address = body.get("shipping_address") or {}
     taxes_included = body.get("taxes_included") is True
-    refunds = tuple(
-        r
-        for r in (
-            _rest_refund(x, currency, taxes_included=taxes_included)
-            for x in body.get("refunds") or []
-        )
-        if r is not None
-    )
     orders_count = customer.get("orders_count")
     tax = _decimal("tax", body.get("total_tax"))
     shipping_tax = sum(
@@ -620,6 +674,19 @@ def order_from_rest(
         ),
         Decimal("0"),
     )
+    subtotal = _decimal("subtotal", body.get("subtotal_price"))
+    pre_tax = pre_tax_subtotal(
+        subtotal, taxes_included=taxes_included, tax=tax, shipping_tax=shipping_tax
+    )
+    share = _pre_tax_share(subtotal, pre_tax)
+    refunds = tuple(
+        r
+        for r in (
+            _rest_refund(x, currency, taxes_included=taxes_included, pre_tax_share=share)
+            for x in body.get("refunds") or []
+        )
+        if r is not None
+    )
     return ConversionInput(
         source="shopify",
         external_id=external_id,
@@ -628,12 +695,7 @@ def order_from_rest(
         currency=currency,
         # Before returns, as in the pull (see ORDER_FIELDS): refunds are booked on their own.
         total=_decimal("total", body.get("total_price")),
-        subtotal=pre_tax_subtotal(
-            _decimal("subtotal", body.get("subtotal_price")),
-            taxes_included=taxes_included,
-            tax=tax,
-            shipping_tax=shipping_tax,
-        ),
+        subtotal=pre_tax,
         tax=tax,
         cancelled_at=_moment("cancelled_at", body.get("cancelled_at")),
         source_updated_at=_moment("updated_at", body.get("updated_at")),
