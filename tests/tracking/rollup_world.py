@@ -111,14 +111,17 @@ def random_events(organization, campaign, collabs, *, rng: random.Random, days: 
         at = when()
         currency = rng.choice([campaign.currency, campaign.currency, "EUR"])
         # Some are leads posted back (a lead is a lead, never an order), some landing-page
-        # leads credited by the lead rule (counted from their Lead rows, not twice).
+        # leads, credited by the lead rule or by their visitor's click (counted from their
+        # Lead rows, not twice).
         kind = rng.choice(["sale", "sale", "sale", "lead"])
-        conversion = Conversion.objects.create(
-            organization=organization, source="postback", external_id=f"o-{uuid.uuid4().hex}",
-            kind=kind, occurred_at=at, currency=currency, total=Decimal("100"),
-        )  # fmt: skip
         revenue = Decimal(rng.randrange(1000, 20000)) / 100 if kind == "sale" else Decimal(0)
         rule = rng.choice(["click", "code", "utm"] + (["lead"] if kind == "lead" else []))
+        landing = kind == "lead" and (rule == "lead" or (rule == "click" and rng.random() < 0.5))
+        conversion = Conversion.objects.create(
+            organization=organization, source="landing" if landing else "postback",
+            external_id=f"o-{uuid.uuid4().hex}", kind=kind, occurred_at=at, currency=currency,
+            total=Decimal("100"),
+        )  # fmt: skip
         platform = rng.choice(["instagram", "tiktok"]) if rule == "click" else ""
         # A click credit whose creator's own code was also on the order: a promo-code sale.
         evidence = {"code_used": rule == "code" or (rule == "click" and rng.random() < 0.5)}
@@ -219,13 +222,18 @@ def expected_rollups(organization, campaign) -> dict:
         out[key]["unique_clicks"] = len(seen)
     for lead in Lead.objects.filter(collaboration_id__in=collab_ids):
         out[(lead.collaboration_id, day(lead.first_submitted_at), lead.platform, "")]["leads"] += 1
-    entries = {e.pk: e for e in AttributionEntry.objects.filter(collaboration_id__in=collab_ids)}
+    entries = {
+        e.pk: e
+        for e in AttributionEntry.objects.filter(collaboration_id__in=collab_ids).select_related(
+            "conversion"
+        )
+    }
     for entry in entries.values():
         row = out[(entry.collaboration_id, day(entry.effective_at), entry.platform, entry.currency)]
         row["revenue"] += entry.revenue
         if entry.conversion_kind == "lead":
-            # A landing-page lead (the lead rule) is counted from its Lead row above.
-            if entry.rule != "lead":
+            # A landing-page lead is counted from its Lead row above, whichever rule.
+            if entry.conversion.source != "landing":
                 row["leads"] += entry.conversions
         else:
             row["conversions"] += entry.conversions

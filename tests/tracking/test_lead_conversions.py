@@ -129,3 +129,40 @@ def test_a_landing_page_lead_counts_once_as_a_lead_and_never_as_an_order(tenant_
         totals = rollup_totals(organization=tenant_a.organization,
                                campaign_ids=[page.collaboration.campaign_id])[None]  # fmt: skip
         assert (totals.leads, totals.conversions) == (1, 0)
+
+
+def test_a_landing_page_lead_through_a_tracking_link_counts_once(tenant_a):
+    """The visitor clicked the creator's link, landed and submitted the form with its
+    click id: the conversion's credit is the click's (same creator, stronger evidence
+    first), and the lead still counts once, from its Lead row. A lead posted back with
+    the same click id counts once too, from its credit."""
+    from tracking.selectors.results import rollup_totals
+    from tracking.services.rollups import rollups_refresh
+
+    org = tenant_a.organization
+    with tenant_a.context():
+        page = page_for(tenant_a, "lead_generation")
+        link = services.tracking_link_create(
+            organization=org, collaboration=page.collaboration, platform="instagram",
+            destination_url="https://shop.example/p",
+        )  # fmt: skip
+        visit = Click.objects.create(
+            organization=org, link=link, clicked_at=timezone.now() - datetime.timedelta(minutes=3),
+            visitor_hash="v" * 64, user_agent_class="mobile", batch_id="test",
+        )  # fmt: skip
+        submit(tenant_a, page, platform="instagram", click_id=visit.click_id.hex)
+        [credit] = AttributionEntry.objects.all()
+        assert (credit.rule, credit.conversion_kind) == ("click", "lead")
+    rollups_refresh(organization=org)
+    campaign_ids = [page.collaboration.campaign_id]
+    with tenant_a.context():
+        totals = rollup_totals(organization=org, campaign_ids=campaign_ids)[None]
+        assert (totals.leads, totals.conversions) == (1, 0)
+        conversion_record(organization=org, data=ConversionInput(
+            source="postback", external_id="lead-2", kind="lead", occurred_at=timezone.now(),
+            currency="", click_id=visit.click_id.hex,
+        ))  # fmt: skip
+    rollups_refresh(organization=org)
+    with tenant_a.context():
+        totals = rollup_totals(organization=org, campaign_ids=campaign_ids)[None]
+        assert (totals.leads, totals.conversions) == (2, 0)

@@ -9,12 +9,13 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from tests.campaigns.factories import make_campaign
 from tests.tracking.metrics_world import published_posts
 from tracking.kpis import display
 from tracking.mentions import MentionCounter
-from tracking.models import ContentMetricSnapshot
+from tracking.models import ContentMetricSnapshot, MetricSource
 from tracking.selectors import metrics as selectors
 from tracking.services import metrics as services
 
@@ -320,3 +321,47 @@ def test_engagement_rate_divides_each_post_by_its_reach_or_its_followers_at_post
         'data-kpi="engagement_rate"><span class="stat__label">Engagement rate (partly by '
         'followers)</span> <strong class="stat__value">5.3%<'
     ) in response.content.decode()
+
+
+def test_followers_known_only_after_a_posts_first_figures_never_inflate_the_rate(tenant_a):
+    """A YouTube video's first figures (30 likes, day 1) come while its creator's followers
+    there are unknown; they are known by its day-5 figures (50 likes). Followers at
+    posting time were not known at posting time: the video rates by nothing (rather than
+    its later likes dividing no followers). With an Instagram post of reach 1,000 and
+    100 likes, the campaign's rate is 100 / 1,000 = 10 %, not (100 + 20) / 1,000."""
+    from campaigns.models import Objective
+    from creators.models import SocialAccount
+    from tests.creators.factories import make_creator
+    from tracking.kpis import kpis
+    from tracking.models import PostFollowers
+    from tracking.selectors.results import rollup_totals
+    from tracking.services.rollups import rollups_refresh
+
+    org = tenant_a.organization
+    now = timezone.now()
+    with tenant_a.context():
+        campaign = make_campaign(org, name="Late followers", objective=Objective.AWARENESS)
+        insta = make_creator(org, accounts=[
+            {"platform": "instagram", "handle": "insta_a", "followers": 9_000}])  # fmt: skip
+        tuber = make_creator(org, accounts=[
+            {"platform": "youtube", "handle": "tuber_b", "followers": 0}])  # fmt: skip
+        published_posts(org, campaign, platform="instagram", creator=insta,
+                        figures={"reach": 1000, "likes": 100},
+                        at=now - datetime.timedelta(days=4))  # fmt: skip
+        (video,) = published_posts(org, campaign, creator=tuber, figures={"likes": 30},
+                                   at=now - datetime.timedelta(days=4))  # fmt: skip
+    rollups_refresh(organization=org)
+    with tenant_a.context():
+        SocialAccount.objects.filter(creator=tuber).update(followers=2_000)
+        services.metric_snapshot_record(
+            organization=org, live_post=video, source=MetricSource.API,
+            observed_at=now - datetime.timedelta(minutes=1), figures={"likes": 50},
+        )  # fmt: skip
+    rollups_refresh(organization=org)
+    with tenant_a.context():
+        totals = rollup_totals(organization=org, campaign_ids=[campaign.pk])[None]
+        assert (totals.engagements, totals.rated_engagements, totals.reach,
+                totals.followers) == (150, 100, 1000, 0)  # fmt: skip
+        assert kpis(totals, objective=campaign.objective).engagement_rate == Decimal("0.1")
+        assert selectors.latest_metrics(org, live_posts=[video])[video.pk].engagement_rate is None
+        assert not PostFollowers.objects.filter(live_post=video).exists()

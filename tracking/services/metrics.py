@@ -93,9 +93,9 @@ def _dirty_touches(
 
 def post_followers_capture(*, organization: Organization, live_post: LivePost) -> None:
     """Keep the followers of the creator's account on the post's platform as the post's
-    followers at posting time (engagement rate "by followers", METRICS.md), once: the
-    first figures recorded for a post are its report with the live post. Nothing when
-    the account or its follower count is unknown."""
+    followers at posting time (engagement rate "by followers", METRICS.md), once: called
+    with the post's first figures only (its report with the live post; see
+    metric_snapshot_record). Nothing when the account or its follower count is unknown."""
     deliverable = live_post.deliverable
     account = (
         SocialAccount.objects.for_org(organization)
@@ -158,7 +158,13 @@ def metric_snapshot_record(
         except IntegrityError:
             snapshot = snapshots.select_for_update().get(**key)
         else:
-            post_followers_capture(organization=organization, live_post=live_post)
+            # Followers at posting time are taken with the post's first figures, or never:
+            # the rollup puts a post's follower denominator on its first figures' day, so
+            # followers that turned up later would leave the days already rolled up with
+            # engagements and no denominator (an inflated rate), unless every one of them
+            # were recomputed. A post whose followers were unknown then shows no rate.
+            if not snapshots.filter(live_post=live_post).exclude(pk=snapshot.pk).exists():
+                post_followers_capture(organization=organization, live_post=live_post)
             rollups_mark_dirty(organization=organization,
                                touches=_dirty_touches(organization, snapshot))  # fmt: skip
             return snapshot

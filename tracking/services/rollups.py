@@ -35,6 +35,8 @@ from tracking.models import (
     CampaignDailyRollup,
     Click,
     ContentMetricSnapshot,
+    Conversion,
+    ConversionSource,
     DailyRollup,
     Lead,
     PostFollowers,
@@ -81,6 +83,7 @@ _T = {
     "link": TrackingLink._meta.db_table,
     "lead": Lead._meta.db_table,
     "entry": AttributionEntry._meta.db_table,
+    "conversion": Conversion._meta.db_table,
     "snapshot": ContentMetricSnapshot._meta.db_table,
     "followers": PostFollowers._meta.db_table,
     "post": LivePost._meta.db_table,
@@ -183,11 +186,12 @@ _CODE_USED = "(e.rule = 'code' OR coalesce((e.evidence->>'code_used')::boolean, 
 # A credit's own flag; a reversal's is its credit's (r), which it takes back.
 _NEW_CUSTOMER = "coalesce(r.new_customer, e.new_customer)"
 # METRICS.md: conversions are orders (a lead-generation campaign's are its leads, which
-# tracking.kpis picks), so a credited lead counts as a lead, never as an order. A lead
-# credited by the landing-page rule is a Lead row, counted as such already; a lead from
-# any other source (a postback, an import) counts from its credit.
+# tracking.kpis picks), so a credited lead counts as a lead, never as an order. A
+# landing-page lead is a Lead row, counted as such already, whichever rule credited its
+# conversion (its visitor's click id comes with it, so its credit may be a click's); a
+# lead from any other source (a postback, an import) counts from its credit.
 _SALE = "e.conversion_kind = 'sale'"
-_LEAD_ELSEWHERE = "e.conversion_kind = 'lead' AND e.rule <> 'lead'"
+_LEAD_ELSEWHERE = f"e.conversion_kind = 'lead' AND cv.source <> '{ConversionSource.LANDING.value}'"
 
 
 def _row(platform: str, currency: str, **figures: str) -> str:
@@ -267,6 +271,7 @@ raw AS (
     FROM marks m JOIN {_T["entry"]} e
       ON e.organization_id = %(org)s AND e.collaboration_id = m.collaboration_id
      AND e.effective_at >= m.lo AND e.effective_at < m.hi
+    JOIN {_T["conversion"]} cv ON cv.id = e.conversion_id
     LEFT JOIN {_T["entry"]} r ON r.id = e.reverses_id
     GROUP BY m.collaboration_id, m.day, e.platform, e.currency
     UNION ALL
