@@ -1,7 +1,6 @@
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
-from django.db import models
 
 from campaigns import merge_fields
 from campaigns.models import (
@@ -39,7 +38,7 @@ from campaigns.models import (
     TrackingWebhookEndpoint,
     TrackingWebhookLog,
 )
-from kolhub.admin import TenantAdmin
+from kolhub.admin import URL_HTTPS, TenantAdmin
 
 
 class ProductInline(admin.TabularInline):
@@ -376,10 +375,6 @@ class OutreachMessageAdmin(_ReadOnlyAdmin):
 
 
 # --- the creative brief and content review ---------------------------------------------
-
-# Links are web addresses; say so (Django 6 assumes https, 5.2 warns until told).
-URL_HTTPS = {models.URLField: {"assume_scheme": "https"}}
-
 
 @admin.register(Brief)
 class BriefAdmin(TenantAdmin):

@@ -17,7 +17,7 @@ from creators.models import (
     SavedSearch,
     SocialAccount,
 )
-from kolhub.admin import TenantAdmin
+from kolhub.admin import URL_HTTPS, TenantAdmin
 
 
 class RefreshesDerived:
@@ -95,6 +95,7 @@ class SavesAccountsThroughService:
 
 
 class SocialAccountInline(admin.TabularInline):
+    formfield_overrides = URL_HTTPS
     model = SocialAccount
     form = SocialAccountAdminForm
     extra = 0

@@ -319,6 +319,8 @@ class CreatorPage(Page):
         self.more = more
 
     def has_next(self) -> bool:
+        if self.number * self.paginator.per_page >= PAGED_ROWS:
+            return False  # the next page would be deeper than pages are served
         return super().has_next() if self.more is None else self.more
 
 

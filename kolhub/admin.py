@@ -6,13 +6,18 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.db import models
 
 from kolhub.models import ApiKey, Invitation, Membership, Organization, OutboxEmail, User
+
+# Links are web addresses; say so (Django 6 assumes https, 5.2 warns until told).
+URL_HTTPS = {models.URLField: {"assume_scheme": "https"}}
 
 
 class TenantAdmin(admin.ModelAdmin):
     """Base for tenant-owned models: the organization is always shown and filterable."""
 
+    formfield_overrides = URL_HTTPS
     list_select_related = ["organization"]
     list_filter: tuple = ("organization",)
     readonly_fields: tuple = ("created_at", "updated_at")
