@@ -376,6 +376,7 @@ class OutreachMessageAdmin(_ReadOnlyAdmin):
 
 # --- the creative brief and content review ---------------------------------------------
 
+
 @admin.register(Brief)
 class BriefAdmin(TenantAdmin):
     list_display = ["campaign", "updated_at", "updated_by"]

@@ -14,6 +14,7 @@ from tracking.models import (
     CampaignDailyRollup,
     CampaignReport,
     Click,
+    ClickBatch,
     ClickFallback,
     DailyRollup,
     LandingPage,
@@ -21,6 +22,7 @@ from tracking.models import (
     Lead,
     LinkCode,
     PromoCode,
+    RollupCostWatermark,
     RollupDirtyDay,
     RunningTotal,
     TrackingLink,
@@ -173,6 +175,20 @@ class RunningTotalAdmin(_ReadOnly, TenantAdmin):
 class RollupDirtyDayAdmin(_ReadOnly, TenantAdmin):
     list_display = ("collaboration", "day", "marked_at")
     raw_id_fields = ("collaboration",)
+
+
+@admin.register(RollupCostWatermark)
+class RollupCostWatermarkAdmin(_ReadOnly, TenantAdmin):
+    # How far the rollup worker has looked for cost changes (tracking.services.rollups).
+    list_display = ("through",)
+
+
+@admin.register(ClickBatch)
+class ClickBatchAdmin(_ReadOnly, admin.ModelAdmin):
+    # A platform table: the ids of stored flush batches (tracking.clicks), no tenant data.
+    list_display = ("batch_id", "rows", "stored_at")
+    search_fields = ("batch_id",)
+    date_hierarchy = "stored_at"
 
 
 # --- store connections (tracking.services.stores writes them) ---------------------------

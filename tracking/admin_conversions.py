@@ -12,6 +12,7 @@ from tracking.models import (
     AttributionEntry,
     Conversion,
     OrderImport,
+    OrderImportColumnMapping,
     OrderImportRowError,
     PostbackCredential,
     Refund,
@@ -33,7 +34,7 @@ class RefundInline(admin.TabularInline):
     model = Refund
     extra = 0
     can_delete = False
-    fields = readonly_fields = ["external_id", "amount", "currency", "refunded_at"]
+    fields = readonly_fields = ["external_id", "amount", "revenue", "currency", "refunded_at"]
 
     def has_add_permission(self, request, obj=None) -> bool:
         return False
@@ -102,3 +103,10 @@ class OrderImportAdmin(_ReadOnlyAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         return [f.name for f in self.model._meta.fields]
+
+
+@admin.register(OrderImportColumnMapping)
+class OrderImportColumnMappingAdmin(TenantAdmin):
+    # The header → field choices an organization's order imports remember.
+    list_display = ["header", "field", "organization"]
+    search_fields = ["header", "field"]

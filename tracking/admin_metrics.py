@@ -14,6 +14,7 @@ from tracking.models import (
     ContentMetricPull,
     ContentMetricSnapshot,
     LivePostTranscript,
+    PostFollowers,
     VoiceKeyword,
 )
 
@@ -33,6 +34,19 @@ class ContentMetricSnapshotAdmin(TenantAdmin):
         return False
 
     def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(PostFollowers)
+class PostFollowersAdmin(TenantAdmin):
+    # Taken once per post, when its first figures arrive (tracking.services.metrics): the
+    # engagement rate's denominator where reach is unknown. Read-only, as the snapshots.
+    list_display = ["live_post", "handle", "followers", "observed_at"]
+    raw_id_fields = ["live_post"]
+    readonly_fields = ("organization", "live_post", "handle", "followers", "observed_at",
+                       "created_at", "updated_at")  # fmt: skip
+
+    def has_add_permission(self, request, obj=None) -> bool:
         return False
 
 
