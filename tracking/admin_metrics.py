@@ -49,6 +49,9 @@ class PostFollowersAdmin(TenantAdmin):
     def has_add_permission(self, request, obj=None) -> bool:
         return False
 
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False  # rollups already divided by it: they would keep it, later ones not
+
 
 @admin.register(VoiceKeyword)
 class VoiceKeywordAdmin(TenantAdmin):

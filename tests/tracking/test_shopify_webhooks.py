@@ -190,6 +190,7 @@ def test_rest_refunds_in_an_order_webhook_use_the_graphql_ids(
     connection = connect(tenant_a)
     refunds = [{"id": 71, "admin_graphql_api_id": "gid://shopify/Refund/71",
                 "created_at": "2026-11-21T10:00:00Z",
+                "refund_line_items": [{"quantity": 1, "subtotal": "10.00", "total_tax": "0.00"}],
                 "transactions": [{"kind": "refund", "status": "success", "amount": "10.00",
                                   "currency": "EUR"},
                                  {"kind": "refund", "status": "failure", "amount": "99.00",
@@ -275,15 +276,13 @@ def test_new_or_returning_stays_what_it_was_when_the_order_was_placed(
     assert state("gid://shopify/Order/1002")[1][-1] == ("credit", True)
 
 
-def rest_refund(n: int, returned: str, *, items=(), shipping: str = "0.00") -> dict:
-    """A refund in a REST order body: its line items (subtotal, total_tax), the shipping
-    as an order adjustment, and the money returned as a successful refund transaction."""
-    adjustments = []
-    if Decimal(shipping):
-        adjustments = [{"kind": "shipping_refund", "reason": "Shipping refund",
-                        "amount": f"-{shipping}", "tax_amount": "0.00"}]  # fmt: skip
+def rest_refund(n: int, returned: str, *, items=()) -> dict:
+    """A refund in a REST order body as API 2024-10 and later send it: its line items
+    (subtotal, total_tax) and the money returned as a successful refund transaction;
+    refunded shipping is in the money only (no longer an order adjustment, and refund
+    shipping lines are GraphQL only)."""
     return {"id": n, "admin_graphql_api_id": f"gid://shopify/Refund/{n}",
-            "created_at": "2026-11-21T10:00:00Z", "order_adjustments": adjustments,
+            "created_at": "2026-11-21T10:00:00Z", "order_adjustments": [],
             "refund_line_items": [{"quantity": 1, "restock_type": "return",
                                    "subtotal": subtotal, "total_tax": tax}
                                   for subtotal, tax in items],
@@ -300,7 +299,7 @@ def test_a_refund_in_an_order_webhook_undoes_its_items_before_tax_as_the_pull_do
              "total_tax": "8.00", "shipping_lines": [{"price": "5.00", "tax_lines": []}]}  # fmt: skip
     # A $30 item back with its $2.40 tax, and the $5 shipping: 37.40 returned.
     refunded = rest_order(1, **order, updated_at="2026-11-21T10:00:00Z", refunds=[
-        rest_refund(7, "37.40", items=[("30.00", "2.40")], shipping="5.00")])  # fmt: skip
+        rest_refund(7, "37.40", items=[("30.00", "2.40")])])  # fmt: skip
     with django_capture_on_commit_callbacks(execute=True):
         post(connection, rest_order(1, **order), webhook_id="wh-a")
         post(connection, refunded, topic="orders/updated", webhook_id="wh-b")
@@ -326,7 +325,7 @@ def test_a_tax_inclusive_refund_in_an_order_webhook_undoes_its_items_without_tax
     connection = connect(tenant_a)
     # Prices with 20% VAT included: items 120.00 (20.00 VAT), shipping 6.00 (1.00 VAT);
     # an item of 36.00 (6.00 VAT in it) and the shipping come back: 42.00 returned.
-    refund = rest_refund(8, "42.00", items=[("36.00", "6.00")], shipping="6.00")
+    refund = rest_refund(8, "42.00", items=[("36.00", "6.00")])
     for transaction in refund["transactions"]:
         transaction["currency"] = "EUR"
     taxed = rest_order(2, total_price="126.00", subtotal_price="120.00", total_tax="21.00",
@@ -343,7 +342,8 @@ def test_a_shipping_only_refund_in_an_order_webhook_changes_no_revenue(
 ):
     creator_code(tenant_a, "ZEBRA10")
     connection = connect(tenant_a)
-    refund = rest_refund(9, "5.00", shipping="5.00")
+    # $5 of shipping back: no line items, and nothing in the body says it was shipping.
+    refund = rest_refund(9, "5.00")
     refund["transactions"][0]["currency"] = "EUR"
     body = rest_order(3, total_price="105.00", subtotal_price="100.00", total_tax="0.00",
                       refunds=[refund])  # fmt: skip
@@ -354,39 +354,25 @@ def test_a_shipping_only_refund_in_an_order_webhook_changes_no_revenue(
     assert refund_entries(tenant_a, "gid://shopify/Order/1003") == []
 
 
-def test_a_goodwill_refund_in_an_order_webhook_undoes_its_amount(
-    tenant_a, django_capture_on_commit_callbacks
+def test_a_goodwill_refund_in_an_order_webhook_waits_for_the_pull(
+    tenant_a, shopify, django_capture_on_commit_callbacks
 ):
-    """$20 back on a $100 order as a custom amount (no line items, no shipping): the
-    customer paid 80, and the webhook says so as the pull does."""
+    """$20 back on a $100 order as a custom amount (no line items, no shipping). The
+    webhook body cannot tell it from refunded shipping, so it leaves it to the pull, which
+    reads the refund's shipping lines: the customer paid 80."""
     creator_code(tenant_a, "ZEBRA10")
     connection = connect(tenant_a)
-    refund = rest_refund(10, "20.00")
-    refund["order_adjustments"] = [{"kind": "refund_discrepancy", "reason": "Refund discrepancy",
-                                    "amount": "-20.00", "tax_amount": "0.00"}]  # fmt: skip
     body = rest_order(4, total_price="100.00", subtotal_price="100.00", total_tax="0.00",
-                      currency="USD", refunds=[refund])  # fmt: skip
+                      currency="USD", refunds=[rest_refund(10, "20.00")])  # fmt: skip
     with django_capture_on_commit_callbacks(execute=True):
         post(connection, body, topic="orders/updated")
+    assert credited(tenant_a, "gid://shopify/Order/1004") == Decimal("100.00")
+    assert refund_entries(tenant_a, "gid://shopify/Order/1004") == []
 
+    shopify.orders = [order_node(4, updated_at=at(10), total="100.00", codes=("zebra10",))]
+    order_refund(shopify.orders[0], 10, "20.00", at(11), items=[])
+    pull(tenant_a, connection)
     assert credited(tenant_a, "gid://shopify/Order/1004") == Decimal("80.00")
     assert [r for r, _ in refund_entries(tenant_a, "gid://shopify/Order/1004")] == [
         Decimal("-20.00")
     ]
-
-
-def test_a_tax_inclusive_goodwill_refund_in_an_order_webhook_undoes_it_without_tax(
-    tenant_a, django_capture_on_commit_callbacks
-):
-    creator_code(tenant_a, "ZEBRA10")
-    connection = connect(tenant_a)
-    # Prices with 20% VAT included: items 120.00 (20.00 VAT), revenue 100.00; 24.00 back
-    # as goodwill is 20.00 of revenue and 4.00 of VAT.
-    refund = rest_refund(11, "24.00")
-    refund["transactions"][0]["currency"] = "EUR"
-    body = rest_order(5, total_price="120.00", subtotal_price="120.00", total_tax="20.00",
-                      taxes_included=True, refunds=[refund])  # fmt: skip
-    with django_capture_on_commit_callbacks(execute=True):
-        post(connection, body, topic="orders/updated")
-
-    assert credited(tenant_a, "gid://shopify/Order/1005") == Decimal("80.00")

@@ -625,6 +625,14 @@ def _rest_refund(
          _decimal("refund.line.tax", line.get("total_tax")))
         for line in refund.get("refund_line_items") or [] if isinstance(line, Mapping)
     ]  # fmt: skip
+    if not lines:
+        # Without line items a webhook body cannot tell refunded shipping (no revenue)
+        # from a custom "goodwill" amount (revenue): since API 2024-10 refunded shipping
+        # is no longer an order adjustment, and refund shipping lines are GraphQL only.
+        # The refund moved the order's updatedAt, so the next pull reads it with its
+        # refundShippingLines and records it; recorded here, a shipping refund would
+        # stand as lost revenue for good (a refund is recorded once).
+        return None
     return RefundInput(
         external_id=gid("Refund", refund.get("admin_graphql_api_id") or refund.get("id")),
         amount=amount,
@@ -633,20 +641,9 @@ def _rest_refund(
             "refund.created_at", refund.get("processed_at") or refund.get("created_at"),
             required=True,
         ),
-        revenue=refund_revenue(
-            lines, taxes_included=taxes_included, returned=amount,
-            shipping=_rest_refund_shipping(refund), pre_tax_share=pre_tax_share,
-        ),
+        revenue=refund_revenue(lines, taxes_included=taxes_included, returned=amount,
+                               pre_tax_share=pre_tax_share),
     )  # fmt: skip
-
-
-def _rest_refund_shipping(refund: Mapping[str, Any]) -> bool:
-    """Whether a REST refund gave shipping back: a shipping_refund order adjustment (older
-    API versions) or a refund shipping line (newer ones)."""
-    adjustments = refund.get("order_adjustments") or []
-    return any(
-        isinstance(a, Mapping) and a.get("kind") == "shipping_refund" for a in adjustments
-    ) or bool(refund.get("refund_shipping_lines"))
 
 
 def order_from_rest(
