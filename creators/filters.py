@@ -245,13 +245,16 @@ class CreatorFilterSet(django_filters.FilterSet):
         if value is None:
             return queryset
         # Rates in different currencies do not compare: a budget holds in one currency.
-        currency = self.form.cleaned_data.get("rate_currency") or getattr(
-            self.organization, "default_currency", ""
-        )
+        currency = self.budget_currency()
         condition = Q(min_rate__lte=value)
         if currency:
             condition &= Q(rate_currency=currency)
         return queryset.filter(condition)
+
+    def budget_currency(self) -> str:
+        """The currency of a budget (max_rate): as asked, else the organization's."""
+        asked = getattr(self.form, "cleaned_data", {}).get("rate_currency")
+        return asked or getattr(self.organization, "default_currency", "")
 
     def filter_in_list(self, queryset, name, value):
         return queryset.filter(list_entries__creator_list_id=value)

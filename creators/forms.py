@@ -12,6 +12,7 @@ from creators.models import (
     Deliverable,
     Platform,
 )
+from creators.services import ACCOUNT_FIGURES
 
 
 class CommaListField(forms.CharField):
@@ -114,9 +115,7 @@ class AccountForm(forms.Form):
     # field clears the figure. In the add form a blank field keeps what the account has.
     replace = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
-    FIGURES = ("url", "followers", "avg_views", "engagement_rate", "credibility",
-               "sponsored_ratio", "audience_countries", "audience_ages", "audience_gender",
-               "audience_interests", "brands_mentioned")  # fmt: skip
+    FIGURES = ("url", *ACCOUNT_FIGURES)
 
     @classmethod
     def for_account(cls, account) -> AccountForm:

@@ -241,16 +241,12 @@ def account_upsert(
         if name in data:
             setattr(account, name, data[name] or "")
     figures = clean_account_figures(data)
-    stamp = {"source": source, "at": timezone.now().isoformat()}
-    provenance = dict(account.provenance or {})
-    for name, value in figures.items():
-        # A person saving a form that shows every figure vouches only for those changed;
-        # an API pull or an import re-states each figure it carries.
-        if source == Source.MANUAL and account.pk and getattr(account, name) == value:
-            continue
-        setattr(account, name, value)
-        provenance[name] = stamp
-    account.provenance = provenance
+    # A person saving a form that shows every figure vouches only for those changed; an
+    # API pull or an import re-states each figure it carries.
+    before = None
+    if source == Source.MANUAL and account.pk:
+        before = {name: getattr(account, name) for name in figures}
+    _set_figures(account, figures, source=source, before=before)
     if source == Source.API:
         account.last_refreshed_at = timezone.now()
     account.full_clean(exclude=["organization", "creator"])
@@ -258,6 +254,19 @@ def account_upsert(
     if refresh:
         refresh_derived(organization=organization, creator_ids=[creator.pk])
     return account
+
+
+def _set_figures(account: SocialAccount, figures: Mapping[str, Any], *, source: str,
+                 before: Mapping[str, Any] | None) -> None:  # fmt: skip
+    """Set the figures on the account and stamp each in its provenance with `source` and
+    the time: every one given, or with `before` only those that differ from it."""
+    stamp = {"source": source, "at": timezone.now().isoformat()}
+    provenance = dict(account.provenance or {})
+    for name, value in figures.items():
+        setattr(account, name, value)
+        if before is None or before.get(name) != value:
+            provenance[name] = stamp
+    account.provenance = provenance
 
 
 @transaction.atomic
@@ -276,14 +285,9 @@ def account_save(
         .select_for_update().values(*ACCOUNT_FIGURES).first()
         if account.pk else None
     )  # fmt: skip
-    stamp = {"source": source, "at": timezone.now().isoformat()}
-    provenance = dict(account.provenance or {})
-    for name, value in figures.items():
-        setattr(account, name, value)
-        changed = stored[name] != value if stored else value not in (None, {}, [])
-        if changed:
-            provenance[name] = stamp
-    account.provenance = provenance
+    # A new account is compared with a blank one: only the figures filled in are stamped.
+    blank = {name: SocialAccount._meta.get_field(name).get_default() for name in figures}
+    _set_figures(account, figures, source=source, before=stored or blank)
     account.handle = normalize_handle(account.handle)
     account.full_clean(exclude=["organization", "creator"])
     account.save()

@@ -120,7 +120,7 @@ class DiscoveryView(OrganizationMixin, TemplateView):
             genders=GENDERS,
             weights=WEIGHTS,
             currencies=CURRENCIES,
-            rate_currency=self.request.GET.get("rate_currency") or org.default_currency,
+            rate_currency=filterset.budget_currency(),
         )
         return context
 

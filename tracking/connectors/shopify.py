@@ -608,7 +608,7 @@ def order_from_graphql(node: Mapping[str, Any], *, connection_id: int | None) ->
 
 
 def _rest_refund(
-    refund: Mapping[str, Any], currency: str, *, taxes_included: bool, pre_tax_share: Decimal
+    refund: Mapping[str, Any], currency: str, *, taxes_included: bool
 ) -> RefundInput | None:
     # REST refunds carry money in their transactions; only successful refund transactions
     # moved money back to the customer. The revenue undone is read from the refunded line
@@ -641,8 +641,7 @@ def _rest_refund(
             "refund.created_at", refund.get("processed_at") or refund.get("created_at"),
             required=True,
         ),
-        revenue=refund_revenue(lines, taxes_included=taxes_included, returned=amount,
-                               pre_tax_share=pre_tax_share),
+        revenue=refund_revenue(lines, taxes_included=taxes_included, returned=amount),
     )  # fmt: skip
 
 
@@ -675,11 +674,10 @@ def order_from_rest(
     pre_tax = pre_tax_subtotal(
         subtotal, taxes_included=taxes_included, tax=tax, shipping_tax=shipping_tax
     )
-    share = _pre_tax_share(subtotal, pre_tax)
     refunds = tuple(
         r
         for r in (
-            _rest_refund(x, currency, taxes_included=taxes_included, pre_tax_share=share)
+            _rest_refund(x, currency, taxes_included=taxes_included)
             for x in body.get("refunds") or []
         )
         if r is not None

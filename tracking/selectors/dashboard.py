@@ -178,23 +178,20 @@ def campaign_dashboard(*, organization: Organization, campaign: Campaign, filter
                                groupings=[None, "day"], model=CampaignDailyRollup,
                                **scope)  # fmt: skip
     totals = grouped[None][None]
-    if not filters.platform:  # campaign-wide spend has no platform
-        for day, amount in unallocated_spend(
-            organization=organization, campaign_ids=[campaign.pk],
-            date_from=filters.date_from, date_to=filters.date_to,
-        ).items():  # fmt: skip
-            totals.cost += amount
-            grouped["day"].setdefault(day, Totals()).cost += amount
+    spend = unallocated_spend(organization=organization, campaign_ids=[campaign.pk],
+                              date_from=filters.date_from, date_to=filters.date_to)  # fmt: skip
     unassigned = None
     if filters.platform:
+        # Campaign-wide spend, and what else is tied to no platform, is said apart.
         unassigned = rollup_totals(
             organization=organization, group_by="platform", campaign_ids=[campaign.pk],
             date_from=filters.date_from, date_to=filters.date_to, model=CampaignDailyRollup,
         ).get("", Totals())  # fmt: skip
-        unassigned.cost += sum(unallocated_spend(
-            organization=organization, campaign_ids=[campaign.pk],
-            date_from=filters.date_from, date_to=filters.date_to,
-        ).values(), Decimal("0"))  # fmt: skip
+        unassigned.cost += sum(spend.values(), Decimal("0"))
+    else:
+        for day, amount in spend.items():
+            totals.cost += amount
+            grouped["day"].setdefault(day, Totals()).cost += amount
     figures = kpis(totals, objective=campaign.objective)
     # Share of voice is counted in the campaign's published captions and transcripts
     # (tracking.selectors.metrics), not summed from rollups; four queries.

@@ -432,26 +432,32 @@ def _refund_delivery(
 # --- discount codes in the store -------------------------------------------------------------
 
 
+def _sync_after_commit(organization: Organization, discount_ids: list[int]) -> None:
+    """Queue each discount's sync with the store once the transaction commits."""
+    from tracking.connectors.tasks import sync_store_discount_task
+
+    org_id = organization.pk
+    for discount_id in discount_ids:
+        transaction.on_commit(
+            lambda discount_id=discount_id: sync_store_discount_task.delay(org_id, discount_id)
+        )
+
+
 def store_discounts_schedule(
     *, organization: Organization, promo_code: PromoCode
 ) -> list[StoreDiscount]:
     """Called in the transaction that creates a promo code: for each connected store that
     syncs discount codes, a pending StoreDiscount and a task queued after the commit."""
-    from tracking.connectors.tasks import sync_store_discount_task
-
     connections = StoreConnection.objects.for_org(organization).filter(
         sync_discount_codes=True, status__in=CONNECTED
     )
     made = []
-    org_id = organization.pk
     for connection in connections:
         discount, _ = StoreDiscount.objects.for_org(organization).get_or_create(
             organization=organization, connection=connection, promo_code=promo_code
         )
         made.append(discount)
-        transaction.on_commit(
-            lambda discount_id=discount.pk: sync_store_discount_task.delay(org_id, discount_id)
-        )
+    _sync_after_commit(organization, [d.pk for d in made])
     return made
 
 
@@ -463,8 +469,6 @@ def store_discounts_reconcile(
     too, not only the codes created from now on. Whatever the switch, a discount whose
     code was switched off or on while the store could not be reached is queued to follow
     it. A refused code is left to its retry button."""
-    from tracking.connectors.tasks import sync_store_discount_task
-
     if connection.status not in CONNECTED:
         return []
     discounts = StoreDiscount.objects.for_org(organization).filter(connection=connection)
@@ -488,11 +492,7 @@ def store_discounts_reconcile(
             | Q(status=StoreDiscountStatus.DEACTIVATED, promo_code__is_active=True)
         )
     )
-    org_id = organization.pk
-    for discount in out_of_step:
-        transaction.on_commit(
-            lambda discount_id=discount.pk: sync_store_discount_task.delay(org_id, discount_id)
-        )
+    _sync_after_commit(organization, [d.pk for d in out_of_step])
     return out_of_step
 
 
@@ -501,17 +501,11 @@ def store_discounts_follow(*, organization: Organization, promo_code: PromoCode)
     connected store that holds it as a discount is brought in line after the commit, so
     a code switched off here stops working at checkout too (whether or not that store
     still syncs new codes). Returns how many syncs were queued."""
-    from tracking.connectors.tasks import sync_store_discount_task
-
     discounts = StoreDiscount.objects.for_org(organization).filter(
         promo_code=promo_code, connection__status__in=CONNECTED
     )
-    org_id = organization.pk
     ids = list(discounts.values_list("pk", flat=True))
-    for discount_id in ids:
-        transaction.on_commit(
-            lambda discount_id=discount_id: sync_store_discount_task.delay(org_id, discount_id)
-        )
+    _sync_after_commit(organization, ids)
     return len(ids)
 
 
@@ -522,8 +516,6 @@ def store_discount_retry(
     """Ask the store again for a code it refused (or that failed on the way): the code is
     set back to pending and a sync is queued after the commit. Only failed codes, and
     only while the store is connected."""
-    from tracking.connectors.tasks import sync_store_discount_task
-
     _same_org(organization, connection)
     discount = (
         StoreDiscount.objects.for_org(organization)
@@ -539,8 +531,7 @@ def store_discount_retry(
         raise ValidationError("This store is not connected: connect it again first.")
     discount.status, discount.errors = StoreDiscountStatus.PENDING, ""
     discount.save(update_fields=["status", "errors", "updated_at"])
-    org_id = organization.pk
-    transaction.on_commit(lambda: sync_store_discount_task.delay(org_id, discount.pk))
+    _sync_after_commit(organization, [discount.pk])
     return discount
 
 
